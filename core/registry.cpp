@@ -1,0 +1,54 @@
+// The list of backends compiled into this build. Explicit, not self-registering: static
+// libraries drop unreferenced registration objects, and an explicit list reads in one place.
+#include "tripletcheck/registry.hpp"
+
+#include <memory>
+
+#include "reference/reference_backend.hpp"
+#include "tripletcheck/errors.hpp"
+#ifdef TRIPLETCHECK_HAVE_EIGEN
+#include "optimized/eigen/eigen_backend.hpp"
+#endif
+
+namespace tripletcheck {
+
+namespace {
+
+struct Registry {
+  std::vector<std::unique_ptr<Backend>> owned;
+  std::vector<const Backend*> list;
+
+  Registry() {
+    owned.push_back(make_reference_backend());
+#ifdef TRIPLETCHECK_HAVE_EIGEN
+    owned.push_back(make_eigen_backend());
+#endif
+    for (const auto& b : owned) list.push_back(b.get());
+  }
+};
+
+}  // namespace
+
+const std::vector<const Backend*>& registered_backends() {
+  static const Registry registry;
+  return registry.list;
+}
+
+std::vector<const Backend*> available_backends() {
+  std::vector<const Backend*> out;
+  for (const Backend* b : registered_backends()) {
+    if (b->available()) out.push_back(b);
+  }
+  return out;
+}
+
+const Backend& find_backend(std::string_view name) {
+  std::string known;
+  for (const Backend* b : registered_backends()) {
+    if (b->name() == name) return *b;
+    known += (known.empty() ? "" : ", ") + b->name();
+  }
+  throw InvalidArgument("backend", "\"" + std::string(name) + "\"", "unknown; known: " + known);
+}
+
+}  // namespace tripletcheck

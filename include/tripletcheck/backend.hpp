@@ -1,0 +1,62 @@
+// The interface every implementation of the losses offers, and what it can do.
+#pragma once
+
+#include <string>
+
+#include "tripletcheck/batch.hpp"
+#include "tripletcheck/options.hpp"
+#include "tripletcheck/result.hpp"
+
+namespace tripletcheck {
+
+enum class Device { kCpu, kCuda };
+
+struct Capabilities {
+  bool float32 = true;
+  bool float64 = false;
+  bool gradients = true;
+  bool precomputed_distances = false;  // accepts a DistanceView (TFA's callable metric)
+  // Gradients at ties follow TF's rules (SPEC.md §5.3): split evenly among tied extremes, the
+  // shift-term leaks of masked max/min, the hinge passing at exactly 0.
+  bool tf_exact_ties = false;
+  bool deterministic = true;           // same input, same bits, every run
+  bool thread_count_invariant = true;  // ... and for any number of threads
+  Device device = Device::kCpu;
+};
+
+// A backend. evaluate() validates the inputs (errors.hpp) and then calls the protected hooks, so
+// every backend rejects bad input the same way. Implementations must be safe to call from several
+// threads at once.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  virtual Capabilities capabilities() const = 0;
+  // Empty when the backend can run on this machine, otherwise why not ("no CUDA device").
+  virtual std::string unavailable_reason() const { return {}; }
+  bool available() const { return unavailable_reason().empty(); }
+
+  Result<float> evaluate(const LossSpec& spec, const BatchView<float>& batch,
+                         const EvalOptions& options = {}) const;
+  Result<double> evaluate(const LossSpec& spec, const BatchView<double>& batch,
+                          const EvalOptions& options = {}) const;
+  Result<float> evaluate(const LossSpec& spec, const DistanceView<float>& distances,
+                         const EvalOptions& options = {}) const;
+  Result<double> evaluate(const LossSpec& spec, const DistanceView<double>& distances,
+                          const EvalOptions& options = {}) const;
+
+ protected:
+  // Called with validated input only. The defaults throw Unsupported.
+  virtual Result<float> run(const LossSpec& spec, const BatchView<float>& batch,
+                            bool gradient) const;
+  virtual Result<double> run(const LossSpec& spec, const BatchView<double>& batch,
+                             bool gradient) const;
+  virtual Result<float> run(const LossSpec& spec, const DistanceView<float>& distances,
+                            bool gradient) const;
+  virtual Result<double> run(const LossSpec& spec, const DistanceView<double>& distances,
+                             bool gradient) const;
+};
+
+}  // namespace tripletcheck

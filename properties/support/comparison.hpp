@@ -1,0 +1,37 @@
+// One way to compare a computed loss or gradient with an expected one (STYLE.md: one comparison
+// helper). Non-finite entries must match exactly (NaN with NaN, +Inf with +Inf); finite entries
+// are compared as |a − b| <= abs + rel·scale, where the scale of a loss is the size of its terms
+// (loss_scale in scales.hpp: a small loss made of large cancelling distances carries their
+// rounding) and the scale of a gradient is its largest finite |expected| entry.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "properties/support/tolerances.hpp"
+
+namespace tripletcheck::testing {
+
+struct Agreement {
+  bool nonfinite_match = true;     // NaN/±Inf at the same places
+  std::int64_t first_nonfinite_mismatch = -1;
+  double max_abs_error = 0;        // over entries finite on both sides
+  double scale = 0;                // |expected| (loss) or max finite |expected| (gradient)
+  std::int64_t worst_index = -1;
+  double relative_error() const { return scale > 0 ? max_abs_error / scale : max_abs_error; }
+  bool within(const Tolerance& tol) const {
+    return nonfinite_match && max_abs_error <= tol.abs + tol.rel * scale;
+  }
+  std::string describe() const;
+};
+
+Agreement compare_loss(double actual, double expected, double scale);
+Agreement compare_gradients(const std::vector<double>& actual, const std::vector<double>& expected);
+
+template <class T>
+std::vector<double> widen(const std::vector<T>& v) {
+  return std::vector<double>(v.begin(), v.end());
+}
+
+}  // namespace tripletcheck::testing

@@ -1,0 +1,32 @@
+// Evaluate a case (embeddings or a precomputed distance matrix, stored as double) on any backend
+// at a chosen precision: how every test reaches every backend through the one interface.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tripletcheck/backend.hpp"
+
+namespace tripletcheck::testing {
+
+struct CaseInput {
+  LossSpec spec;
+  bool precomputed = false;         // `values` is the B×B distance matrix
+  std::int64_t batch = 0;
+  std::int64_t dim = 0;             // B when precomputed
+  std::vector<double> values;       // embeddings or distances, row-major
+  std::vector<std::int64_t> labels;
+};
+
+struct Evaluation {
+  double loss = 0;
+  std::vector<double> gradient;  // widened exactly from the backend's precision
+};
+
+// dtype: "float64", "float32", "float16" or "bfloat16" (the half types evaluate in float32 and
+// round the results back, as TFA does; the inputs must already be representable).
+Evaluation evaluate(const Backend& backend, const CaseInput& input, const std::string& dtype,
+                    bool gradient = true);
+
+}  // namespace tripletcheck::testing

@@ -1,0 +1,37 @@
+// The golden fixtures produced by the real TFA (tools/golden/): the manifest and the arrays of
+// one case, loaded for the tests. Format: tools/golden/README.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "properties/support/evaluate.hpp"
+
+namespace tripletcheck::testing {
+
+struct GoldenCase {
+  std::string id;
+  std::string category;
+  std::string description;
+  std::string dtype;  // float32, float16 or bfloat16: what TF was given
+  // Options, labels and the embeddings (or, for TFA's callable metric, the distance matrix)
+  // exactly as TF saw them.
+  CaseInput input;
+  double loss = 0;                // TF's output, widened exactly
+  std::vector<double> gradient;   // TF's dLoss/dEmbeddings or dLoss/dD
+  std::string input_file, labels_file, gradient_file;  // relative to the fixture directory
+};
+
+struct GoldenManifest {
+  std::string tensorflow;
+  std::string tensorflow_addons;
+  std::vector<GoldenCase> cases;  // arrays not loaded yet: see load_arrays
+};
+
+// The directory holding manifest.json (properties/fixtures/golden in the source tree).
+std::string golden_directory();
+GoldenManifest load_golden_manifest(const std::string& directory);
+void load_arrays(const std::string& directory, GoldenCase& c);
+
+}  // namespace tripletcheck::testing

@@ -1,0 +1,29 @@
+// Comparisons that are expected to fail, each with its reason (STYLE.md: skips and expected
+// failures in one checked-in file). An entry that no longer matches any failing comparison is
+// stale and reported as such, so the list cannot silently outlive the problem.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "properties/support/tolerances.hpp"
+
+namespace tripletcheck::testing {
+
+struct KnownDivergence {
+  std::string subject;   // backend name
+  std::string category;  // golden fixture category
+  std::string variant;   // "hard", "hard-soft", "semihard" or "*"
+  Quantity quantity;
+  std::string reason;
+};
+
+const std::vector<KnownDivergence>& known_divergences();
+// The entry covering this comparison, or nullptr. Marks the entry as used.
+const KnownDivergence* find_known_divergence(const std::string& subject,
+                                             const std::string& category,
+                                             const std::string& variant, Quantity quantity);
+// Entries never returned by find_known_divergence since the program started.
+std::vector<KnownDivergence> unused_known_divergences();
+
+}  // namespace tripletcheck::testing

@@ -1,0 +1,49 @@
+// Scales and noise bounds from the inputs alone, so they do not depend on the code under test.
+#include "properties/support/scales.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tripletcheck::testing {
+namespace {
+
+constexpr double kUnitRoundoff32 = 1.0 / (1 << 24);
+
+double max_squared_norm(const CaseInput& in) {
+  double largest = 0;
+  for (std::int64_t i = 0; i < in.batch; ++i) {
+    double s = 0;
+    for (std::int64_t k = 0; k < in.dim; ++k) s += in.values[i * in.dim + k] * in.values[i * in.dim + k];
+    largest = std::max(largest, s);
+  }
+  return largest;
+}
+
+}  // namespace
+
+double loss_scale(const CaseInput& in) {
+  double largest_distance = 0;
+  if (in.precomputed) {
+    for (double v : in.values) {
+      if (std::isfinite(v)) largest_distance = std::max(largest_distance, std::fabs(v));
+    }
+  } else if (in.spec.metric == Metric::kAngular) {
+    largest_distance = 2;
+  } else if (in.spec.metric == Metric::kL2) {
+    largest_distance = 2 * std::sqrt(max_squared_norm(in));
+  } else {
+    largest_distance = 4 * max_squared_norm(in);
+  }
+  return std::fabs(in.spec.margin) + largest_distance;
+}
+
+double distance_noise_bound(const CaseInput& in) {
+  const double d = static_cast<double>(in.dim);
+  const double gamma = d * kUnitRoundoff32 / (1 - d * kUnitRoundoff32);
+  if (in.precomputed) return 0;
+  if (in.spec.metric == Metric::kAngular) return 2 * gamma + 3 * kUnitRoundoff32;
+  const double squared = (4 * gamma + 3 * kUnitRoundoff32) * max_squared_norm(in);
+  return in.spec.metric == Metric::kL2 ? std::sqrt(squared) : squared;
+}
+
+}  // namespace tripletcheck::testing

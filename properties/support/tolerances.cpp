@@ -1,0 +1,99 @@
+// Every tolerance of the suite, with its reason. A comparison passes when
+// |actual − expected| <= abs + rel·scale, the scale being defined in comparison.hpp and
+// loss_scale(). Never loosen an entry to make a test pass: find the bound that was wrong.
+#include "properties/support/tolerances.hpp"
+
+#include <stdexcept>
+
+namespace tripletcheck::testing {
+namespace {
+
+// Two float32 evaluations of the same graph whose length-D dot products and reductions round in
+// different orders (TF: blocked GEMM with FMA and tree reductions; ours: sequential loops).
+// Each distance is within γ_D ≈ D·2^-24 of the distance scale, D ≤ 128 → 2^-17; a loss term or
+// a gradient entry combines two such distances (positive and selected negative) times weights
+// that sum to at most 1: 2·2^-17·2 = 2^-15 of the scale.
+constexpr double kFloat32Reorder = 1.0 / (1 << 15);
+// One unit in the last place of the result type, relative: TF rounds the float32 loss and each
+// gradient entry to the half type, and an f32 difference near a rounding boundary can flip it.
+constexpr double kFloat16Ulp = 1.0 / (1 << 10);
+constexpr double kBFloat16Ulp = 1.0 / (1 << 7);
+
+const char* const kReorderReason =
+    "float32 summation order: distances within γ_D = D·2^-24 (D <= 128) of the scale, two "
+    "distances per term/entry: 2^-15 of the scale";
+const char* const kFloat16Reason =
+    "TF rounds the float32 result to float16: one float16 ulp (2^-10) plus the float32 "
+    "reordering bound 2^-15";
+const char* const kBFloat16Reason =
+    "TF rounds the float32 result to bfloat16: one bfloat16 ulp (2^-7) plus the float32 "
+    "reordering bound 2^-15";
+const char* const kOracleReason =
+    "float64 oracle is exact to ~1e-15 here; the other side carries the float32 reordering bound";
+
+// Central differences of the float64 reference with step h = 1e-6·(scale of the embeddings) on
+// batches whose competing distances are at least 1e-3 of the scale apart, so no selection
+// changes within ±h: truncation error h²·|f'''|/6 with |f'''| <= 1/gap² gives ~1e-6 relative,
+// rounding error ε_64·|loss|/h ≈ 2e-10.
+const char* const kFiniteDifferenceReason =
+    "central difference, h = 1e-6 of the embedding scale, gaps >= 1e-3: truncation h²/gap² "
+    "≈ 1e-6, rounding 2e-10";
+
+std::vector<ToleranceRow> make_table() {
+  std::vector<ToleranceRow> rows;
+  for (const Quantity q : {Quantity::kLoss, Quantity::kGradient}) {
+    // The reference against the real TFA (golden fixtures).
+    rows.push_back({"reference", "float32", q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
+    rows.push_back({"reference", "float64", q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
+    rows.push_back({"reference", "float16", q, Regime::kGolden,
+                    {0, kFloat16Ulp + kFloat32Reorder, kFloat16Reason}});
+    rows.push_back({"reference", "bfloat16", q, Regime::kGolden,
+                    {0, kBFloat16Ulp + kFloat32Reorder, kBFloat16Reason}});
+    // Any backend against the float64 oracle on generic batches.
+    rows.push_back({"*", "float64", q, Regime::kOracle,
+                    {0, 1e-12, "float64 against float64: both within ~D·2^-53 of the scale"}});
+    rows.push_back({"*", "float32", q, Regime::kOracle, {0, kFloat32Reorder, kOracleReason}});
+    // The reference's own gradient against finite differences of itself.
+    rows.push_back({"reference", "float64", q, Regime::kFiniteDiff,
+                    {0, 1e-5, kFiniteDifferenceReason}});
+  }
+  return rows;
+}
+
+}  // namespace
+
+const std::vector<ToleranceRow>& tolerance_table() {
+  static const std::vector<ToleranceRow> rows = make_table();
+  return rows;
+}
+
+const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Quantity quantity,
+                           Regime regime) {
+  const ToleranceRow* fallback = nullptr;
+  for (const auto& row : tolerance_table()) {
+    if (row.dtype != dtype || row.quantity != quantity || row.regime != regime) continue;
+    if (row.subject == subject) return row.tolerance;
+    if (row.subject == "*") fallback = &row;
+  }
+  if (fallback != nullptr) return fallback->tolerance;
+  throw std::out_of_range("no tolerance for " + std::string(subject) + " " + std::string(dtype) +
+                          " " + to_string(quantity) + " " + to_string(regime));
+}
+
+std::string to_string(Quantity quantity) {
+  return quantity == Quantity::kLoss ? "loss" : "gradient";
+}
+
+std::string to_string(Regime regime) {
+  switch (regime) {
+    case Regime::kGolden:
+      return "golden";
+    case Regime::kOracle:
+      return "oracle";
+    case Regime::kFiniteDiff:
+      return "finite-difference";
+  }
+  return "?";
+}
+
+}  // namespace tripletcheck::testing

@@ -1,0 +1,41 @@
+// The tolerance table: every bound the suite compares with, each with the reason it is what it
+// is. The entries live in tolerances.cpp and nowhere else (STYLE.md: one table, one place).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tripletcheck::testing {
+
+enum class Quantity { kLoss, kGradient };
+
+// What the subject is compared with:
+//   kGolden      the real TF/TFA output stored in properties/fixtures/golden
+//   kOracle      the float64 reference on a generic (tie-free, well-separated) batch
+//   kFiniteDiff  central finite differences of the float64 reference itself
+enum class Regime { kGolden, kOracle, kFiniteDiff };
+
+struct Tolerance {
+  double abs = 0;
+  double rel = 0;  // relative to the comparison's scale (see comparison.hpp)
+  std::string reason;
+};
+
+struct ToleranceRow {
+  std::string subject;  // a backend name, or "*" for any backend without a row of its own
+  std::string dtype;    // the precision the subject computed in: float64, float32, float16, bfloat16
+  Quantity quantity;
+  Regime regime;
+  Tolerance tolerance;
+};
+
+const std::vector<ToleranceRow>& tolerance_table();
+// The row for (subject, dtype, quantity, regime), falling back to subject "*"; throws
+// std::out_of_range when the table has no row, so a missing bound is an error, not a default.
+const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Quantity quantity,
+                           Regime regime);
+std::string to_string(Quantity quantity);
+std::string to_string(Regime regime);
+
+}  // namespace tripletcheck::testing

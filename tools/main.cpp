@@ -1,0 +1,54 @@
+// Entry point of the `tripletcheck` command line: registers the subcommands (one file each) and
+// maps every failure to one line on stderr with a fixed exit status.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "backends_command.hpp"
+#include "eval_command.hpp"
+#include "tripletcheck/errors.hpp"
+
+namespace {
+
+// Bad input or usage (scripts test for it); anything else is a bug or the machine's problem.
+constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 1;
+
+int report(const std::string& message, int status) {
+  std::string line = message;
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';  // one line, so scripts can grep and log it
+  }
+  std::cerr << "tripletcheck: error: " << line << '\n';
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Conformance and speed harness for the triplet losses of TensorFlow Addons "
+      "(triplet_hard_loss, triplet_semihard_loss).",
+      "tripletcheck"};
+  app.set_version_flag("--version", TRIPLETCHECK_VERSION);
+  app.require_subcommand(1);
+  app.footer("Run 'tripletcheck <command> --help' for the options of a command.");
+
+  tripletcheck::cli::add_eval_command(app);
+  tripletcheck::cli::add_backends_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e);  // --help, --version
+    }
+    return report(e.what(), kExitUsage);
+  } catch (const tripletcheck::Error& e) {
+    return report(e.what(), kExitUsage);
+  } catch (const std::exception& e) {
+    return report(e.what(), kExitInternal);
+  }
+  return 0;
+}
