@@ -1,5 +1,7 @@
 // The .npy reader and writer: round trips of every type, the header variants numpy and other
 // writers produce, and every malformed file the reader must reject with a clear NpyError.
+#include "tripletcheck/npy.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -12,7 +14,6 @@
 
 #include "temp_dir.hpp"
 #include "tripletcheck/half.hpp"
-#include "tripletcheck/npy.hpp"
 
 namespace tripletcheck {
 namespace {
@@ -21,10 +22,10 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using tripletcheck_test::TempDir;
 
-constexpr NpyType kAllTypes[] = {
-    NpyType::kFloat16, NpyType::kFloat32, NpyType::kFloat64, NpyType::kInt8,
-    NpyType::kInt16,   NpyType::kInt32,   NpyType::kInt64,   NpyType::kUInt8,
-    NpyType::kUInt16,  NpyType::kUInt32,  NpyType::kUInt64,  NpyType::kBool};
+constexpr NpyType kAllTypes[] = {NpyType::kFloat16, NpyType::kFloat32, NpyType::kFloat64,
+                                 NpyType::kInt8,    NpyType::kInt16,   NpyType::kInt32,
+                                 NpyType::kInt64,   NpyType::kUInt8,   NpyType::kUInt16,
+                                 NpyType::kUInt32,  NpyType::kUInt64,  NpyType::kBool};
 
 // A raw .npy file: magic, version, little-endian header length, header text, then `data`.
 std::string npy_bytes(const std::string& header, const std::string& data = "", int major = 1,
@@ -33,7 +34,8 @@ std::string npy_bytes(const std::string& header, const std::string& data = "", i
   out += static_cast<char>(major);
   out += static_cast<char>(minor);
   const int length_bytes = major == 1 ? 2 : 4;
-  for (int i = 0; i < length_bytes; ++i) out += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
+  for (int i = 0; i < length_bytes; ++i)
+    out += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
   return out + header + data;
 }
 
@@ -174,8 +176,8 @@ TEST_F(NpyTest, AcceptsByteOrderSpellings) {
   const struct {
     const char* descr;
     NpyType type;
-  } cases[] = {{"|u1", NpyType::kUInt8}, {"|i1", NpyType::kInt8},     {"|b1", NpyType::kBool},
-               {"<u1", NpyType::kUInt8}, {">i1", NpyType::kInt8},     {"=f4", NpyType::kFloat32},
+  } cases[] = {{"|u1", NpyType::kUInt8},   {"|i1", NpyType::kInt8},   {"|b1", NpyType::kBool},
+               {"<u1", NpyType::kUInt8},   {">i1", NpyType::kInt8},   {"=f4", NpyType::kFloat32},
                {"<f2", NpyType::kFloat16}, {"<u8", NpyType::kUInt64}, {"i8", NpyType::kInt64}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.descr);
@@ -211,18 +213,18 @@ TEST_F(NpyTest, RejectsUnparsableHeaders) {
   const char* headers[] = {
       "",
       "not a dict",
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)",         // no closing brace
-      "{'descr': '<f4', 'fortran_order': False}",                        // no shape
-      "{'descr': '<f4', 'shape': (1,)}",                                 // no fortran_order
-      "{'fortran_order': False, 'shape': (1,)}",                         // no descr
-      "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,)}",             // not a bool
-      "{'descr': '<f4', 'fortran_order': False, 'shape': [1]}",          // a list
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,,)}",        // double comma
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (x,)}",         // not an integer
-      "{'descr': '<f4' 'fortran_order': False, 'shape': (1,)}",          // missing comma
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", // unknown key
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)",           // no closing brace
+      "{'descr': '<f4', 'fortran_order': False}",                         // no shape
+      "{'descr': '<f4', 'shape': (1,)}",                                  // no fortran_order
+      "{'fortran_order': False, 'shape': (1,)}",                          // no descr
+      "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,)}",              // not a bool
+      "{'descr': '<f4', 'fortran_order': False, 'shape': [1]}",           // a list
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,,)}",         // double comma
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (x,)}",          // not an integer
+      "{'descr': '<f4' 'fortran_order': False, 'shape': (1,)}",           // missing comma
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}",  // unknown key
       "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (1,)}",
-      "{'descr: '<f4', 'fortran_order': False, 'shape': (1,)}",          // bad quoting
+      "{'descr: '<f4', 'fortran_order': False, 'shape': (1,)}",  // bad quoting
       "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)} trailing",
       "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}",
   };
@@ -268,8 +270,7 @@ TEST_F(NpyTest, RejectsNegativeDimensions) {
 TEST_F(NpyTest, RejectsOverflowingShapes) {
   // 2^62 elements of 4 bytes: the element count fits in int64, the byte count does not.
   EXPECT_THAT(error_of(npy_bytes(dict("<f4", "(4611686018427387904,)"))), HasSubstr("overflows"));
-  EXPECT_THAT(error_of(npy_bytes(dict("|u1", "(4294967296, 4294967296)"))),
-              HasSubstr("overflows"));
+  EXPECT_THAT(error_of(npy_bytes(dict("|u1", "(4294967296, 4294967296)"))), HasSubstr("overflows"));
   // A zero extent makes the array empty, whatever the other extents.
   EXPECT_EQ(read_bytes(npy_bytes(dict("<f8", "(4294967296, 4294967296, 0)"))).size(), 0);
 }
@@ -297,8 +298,7 @@ TEST_F(NpyTest, ReportsUnreadableFiles) {
   }
   EXPECT_THROW(read_npy(dir_.path("")), NpyError) << "a directory";
   const float value = 1.0f;
-  EXPECT_THROW(write_npy(dir_.path("no/such/dir/x.npy"), NpyType::kFloat32, {1}, &value),
-               NpyError);
+  EXPECT_THROW(write_npy(dir_.path("no/such/dir/x.npy"), NpyType::kFloat32, {1}, &value), NpyError);
   EXPECT_THROW(write_npy(dir_.path("neg.npy"), NpyType::kFloat32, {-1}, &value), NpyError);
 }
 

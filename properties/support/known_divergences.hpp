@@ -12,6 +12,7 @@ namespace tripletcheck::testing {
 
 struct KnownDivergence {
   std::string subject;   // backend name
+  std::string dtype;     // the precision the subject computed in
   std::string category;  // golden fixture category
   std::string variant;   // "hard", "hard-soft", "semihard" or "*"
   Quantity quantity;
@@ -21,6 +22,7 @@ struct KnownDivergence {
 const std::vector<KnownDivergence>& known_divergences();
 // The entry covering this comparison, or nullptr. Marks the entry as used.
 const KnownDivergence* find_known_divergence(const std::string& subject,
+                                             const std::string& dtype,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity);
 // Entries never returned by find_known_divergence since the program started.

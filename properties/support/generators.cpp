@@ -1,0 +1,145 @@
+// The generic-case generator and its lattice construction.
+#include "properties/support/generators.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+#include "properties/support/scales.hpp"
+
+namespace tripletcheck::testing {
+namespace {
+
+// Sizes at and around SIMD widths and tile edges, where vectorized code has tails.
+const std::vector<std::int64_t> kBoundarySizes = {1,  2,  3,  7,   8,   9,   15,  16,  17,  31, 32,
+                                                  33, 63, 64, 65, 127, 128, 129, 255, 256, 257};
+
+rc::Gen<std::int64_t> gen_extent(std::int64_t max) {
+  std::vector<std::int64_t> boundary;
+  for (auto s : kBoundarySizes) {
+    if (s <= max) boundary.push_back(s);
+  }
+  return rc::gen::weightedOneOf<std::int64_t>(
+      {{1, rc::gen::elementOf(boundary)},
+       {1, rc::gen::inRange<std::int64_t>(1, max + 1)}});
+}
+
+// Margins TFA users pass: 0, the common 0.2 and 1.0, and a large 5.
+rc::Gen<double> gen_margin() { return rc::gen::elementOf(std::vector<double>{0.0, 0.2, 1.0, 5.0}); }
+
+int coordinate_range(std::int64_t dim, int max_coordinate) {
+  const double r = std::floor(std::sqrt(static_cast<double>(1 << 18) / static_cast<double>(dim)));
+  return std::max(1, std::min(max_coordinate, static_cast<int>(r)));
+}
+
+// The largest power of two not above r: coordinates ·2^-k land in (-2, 2], exactly.
+double scale_for(int r) {
+  double scale = 1;
+  while (scale * 2 <= r) scale *= 2;
+  return 1 / scale;
+}
+
+Separation separation_for(const CaseInput& in, double relative_gap) {
+  const double scale = loss_scale(in);
+  Separation s;
+  // Lattice squared distances are exact in float32 and float64, and L2 keeps them distinct:
+  // any difference is a safe difference. Angular distances are rounded: keep them a gap apart.
+  s.selection_gap = in.spec.metric == Metric::kAngular ? relative_gap * 2 : 0;
+  s.hinge_gap = relative_gap * scale;
+  return s;
+}
+
+}  // namespace
+
+std::vector<LossSpec> all_variants() {
+  std::vector<LossSpec> out;
+  for (Metric m : {Metric::kL2, Metric::kSquaredL2, Metric::kAngular}) {
+    out.push_back({Loss::kHard, false, 1.0, m});
+    out.push_back({Loss::kHard, true, 1.0, m});
+    out.push_back({Loss::kSemiHard, false, 1.0, m});
+  }
+  return out;
+}
+
+GeneratedCase build_generic_case(const LossSpec& spec, std::int64_t batch, std::int64_t dim,
+                                 LabelStructure structure, std::vector<std::int64_t> labels,
+                                 std::uint64_t seed, const GeneratorOptions& options) {
+  GeneratedCase c;
+  c.labels = structure;
+  c.seed = seed;
+  c.coordinate_range = coordinate_range(dim, options.max_coordinate);
+  c.coordinate_scale = scale_for(c.coordinate_range);
+  c.input.spec = spec;
+  c.input.batch = batch;
+  c.input.dim = dim;
+  c.input.labels = std::move(labels);
+  c.input.values.resize(static_cast<std::size_t>(batch * dim));
+
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> coordinate(-c.coordinate_range, c.coordinate_range);
+  const auto draw = [&](std::int64_t sample) {
+    for (std::int64_t k = 0; k < dim; ++k) {
+      c.input.values[sample * dim + k] = coordinate(rng) * c.coordinate_scale;
+    }
+  };
+  for (std::int64_t i = 0; i < batch; ++i) draw(i);
+
+  const Separation separation = separation_for(c.input, options.relative_gap);
+  // Each redraw fixes one unseparated decision; a few per sample is plenty in practice.
+  const int max_redraws = 64 + 16 * static_cast<int>(batch);
+  for (;;) {
+    const std::int64_t culprit =
+        first_unseparated_sample(c.input, exact_distances(c.input), separation);
+    if (culprit < 0) break;
+    if (++c.redraws > max_redraws) {
+      throw std::runtime_error("generator could not separate the decisions of a B=" +
+                               std::to_string(batch) + " D=" + std::to_string(dim) +
+                               " batch: widen the lattice");
+    }
+    draw(culprit);
+  }
+  return c;
+}
+
+rc::Gen<GeneratedCase> gen_generic_case(const GeneratorOptions& options) {
+  return rc::gen::exec([options] {
+    const std::vector<LossSpec> variants =
+        options.variants.empty() ? all_variants() : options.variants;
+    LossSpec spec = *rc::gen::elementOf(variants);
+    spec.margin = *gen_margin();
+    const std::int64_t batch = *gen_extent(options.max_batch);
+    const std::int64_t dim = *gen_extent(options.max_dim);
+    const auto structure = *rc::gen::element(
+        LabelStructure::kSamplesPerClass, LabelStructure::kRandom, LabelStructure::kAllSame,
+        LabelStructure::kAllDistinct, LabelStructure::kSingletonsMixed);
+    const int k = *rc::gen::inRange(1, 9);
+    // Label values: contiguous, negative, and sparse large ones; TFA only compares for equality.
+    const std::int64_t value_scale = *rc::gen::element<std::int64_t>(1, -3, 1000003);
+    const std::int64_t value_offset = *rc::gen::element<std::int64_t>(0, -7, 42);
+    const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+    std::mt19937_64 label_rng(seed ^ 0x9E3779B97F4A7C15ull);
+    auto labels = make_labels(structure, batch, k, value_scale, value_offset, label_rng);
+    return build_generic_case(spec, batch, dim, structure, std::move(labels), seed, options);
+  });
+}
+
+void showValue(const GeneratedCase& c, std::ostream& os) {
+  const CaseInput& in = c.input;
+  os << variant_name(in.spec) << " metric=" << to_string(in.spec.metric)
+     << " margin=" << in.spec.margin << " B=" << in.batch << " D=" << in.dim
+     << " labels=" << to_string(c.labels) << " seed=" << c.seed << " R=" << c.coordinate_range
+     << " scale=" << c.coordinate_scale << " redraws=" << c.redraws << "\n  labels: [";
+  for (std::size_t i = 0; i < in.labels.size(); ++i) os << (i ? ", " : "") << in.labels[i];
+  os << "]\n  embeddings (lattice units):";
+  for (std::int64_t i = 0; i < in.batch && i < 64; ++i) {
+    os << "\n    [";
+    for (std::int64_t k = 0; k < in.dim; ++k) {
+      os << (k ? ", " : "") << in.values[i * in.dim + k] / c.coordinate_scale;
+    }
+    os << "]";
+  }
+  if (in.batch > 64) os << "\n    ... (" << in.batch - 64 << " more rows)";
+}
+
+}  // namespace tripletcheck::testing
