@@ -6,12 +6,16 @@
 #include <string>
 
 #include "backends_command.hpp"
+#include "checks_failed.hpp"
 #include "eval_command.hpp"
+#include "golden_command.hpp"
 #include "tripletcheck/errors.hpp"
 
 namespace {
 
-// Bad input or usage (scripts test for it); anything else is a bug or the machine's problem.
+// Checks that ran and failed exit 1, like a test runner; bad input or usage exits 2 (scripts test
+// for it); anything else is a bug or the machine's problem and also exits 1.
+constexpr int kExitChecksFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInternal = 1;
 
@@ -37,6 +41,7 @@ int main(int argc, char** argv) {
 
   tripletcheck::cli::add_eval_command(app);
   tripletcheck::cli::add_backends_command(app);
+  tripletcheck::cli::add_golden_command(app);
 
   try {
     app.parse(argc, argv);
@@ -45,6 +50,8 @@ int main(int argc, char** argv) {
       return app.exit(e);  // --help, --version
     }
     return report(e.what(), kExitUsage);
+  } catch (const tripletcheck::cli::ChecksFailed& e) {
+    return report(e.what(), kExitChecksFailed);
   } catch (const tripletcheck::Error& e) {
     return report(e.what(), kExitUsage);
   } catch (const std::exception& e) {

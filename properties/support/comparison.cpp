@@ -58,4 +58,11 @@ Agreement compare_gradients(const std::vector<double>& actual,
   return a;
 }
 
+bool is_no_positive_pair_gradient(const std::vector<double>& gradient, bool angular) {
+  for (double g : gradient) {
+    if (!(std::isnan(g) || (angular && g == 0))) return false;
+  }
+  return true;
+}
+
 }  // namespace tripletcheck::testing

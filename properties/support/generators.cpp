@@ -109,11 +109,17 @@ rc::Gen<GeneratedCase> gen_generic_case(const GeneratorOptions& options) {
     LossSpec spec = *rc::gen::elementOf(variants);
     spec.margin = *gen_margin();
     const std::int64_t batch = *gen_extent(options.max_batch);
-    const std::int64_t dim = *gen_extent(options.max_dim);
-    const auto structure = *rc::gen::element(
-        LabelStructure::kSamplesPerClass, LabelStructure::kRandom, LabelStructure::kAllSame,
-        LabelStructure::kAllDistinct, LabelStructure::kSingletonsMixed);
-    const int k = *rc::gen::inRange(1, 9);
+    // In one dimension every angular distance is 0 or 2: a batch of ties, not a generic one.
+    const std::int64_t min_dim = spec.metric == Metric::kAngular ? 2 : 1;
+    const std::int64_t dim = std::max(min_dim, *gen_extent(options.max_dim));
+    // Mostly realistic structures; the degenerate all-same / all-distinct ones one time in five.
+    const auto structure = *rc::gen::weightedElement<LabelStructure>(
+        {{3, LabelStructure::kSamplesPerClass},
+         {3, LabelStructure::kRandom},
+         {2, LabelStructure::kSingletonsMixed},
+         {1, LabelStructure::kAllSame},
+         {1, LabelStructure::kAllDistinct}});
+    const int k = *rc::gen::inRange(2, 9);  // samples per class, or number of classes
     // Label values: contiguous, negative, and sparse large ones; TFA only compares for equality.
     const std::int64_t value_scale = *rc::gen::element<std::int64_t>(1, -3, 1000003);
     const std::int64_t value_offset = *rc::gen::element<std::int64_t>(0, -7, 42);

@@ -76,7 +76,9 @@ std::int64_t check_anchor(const CaseInput& in, const std::vector<double>& d, std
     const double z = hard_positive.distance - hard_negative.distance;
     const bool unseparated = in.spec.soft ? !sep.near_ties_only && std::fabs(z) >= kMaxSoftArgument
                                           : too_close(sep, z + margin, 0.0, sep.hinge_gap);
-    if (unseparated) {
+    // One element serving as both (B = 1, or no negatives: the row maximum is the farthest
+    // positive) makes z exactly 0 in every precision: structural, not a rounding hazard.
+    if (unseparated && hard_positive.sample != hard_negative.sample) {
       if (hard_negative.sample != i) return hard_negative.sample;
       if (hard_positive.sample != i) return hard_positive.sample;
     }

@@ -14,7 +14,8 @@ enum class Quantity { kLoss, kGradient };
 //   kGolden      the real TF/TFA output stored in properties/fixtures/golden
 //   kOracle      the float64 reference on a generic (tie-free, well-separated) batch
 //   kFiniteDiff  central finite differences of the float64 reference itself
-enum class Regime { kGolden, kOracle, kFiniteDiff };
+//   kTfaSuite    the expected values of TFA's own tests (shared/fixtures/tfa_suite_vectors.json)
+enum class Regime { kGolden, kOracle, kFiniteDiff, kTfaSuite };
 
 struct Tolerance {
   double abs = 0;
@@ -35,6 +36,10 @@ const std::vector<ToleranceRow>& tolerance_table();
 // std::out_of_range when the table has no row, so a missing bound is an error, not a default.
 const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Quantity quantity,
                            Regime regime);
+// The finite-difference row with its absolute part for this case: central differences of a
+// float64 function with value ~|loss| and step h carry rounding up to 2·ε_64·|loss|/h, which
+// dominates wherever the true gradient is ~0 (a factor 2 of headroom on that bound).
+Tolerance finite_difference_tolerance(double loss, double step);
 std::string to_string(Quantity quantity);
 std::string to_string(Regime regime);
 

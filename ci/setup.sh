@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what tripletcheck needs from Debian. Idempotent: when every package is present it
+# only checks (no apt-get update), so a second run takes a second.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build git
+  libgtest-dev libgmock-dev          # GoogleTest 1.12
+  librapidcheck-dev                  # property-based tests (2021 snapshot, gtest integration)
+  libbenchmark-dev libbenchmark-tools python3-scipy  # Google Benchmark 1.7 and its compare.py
+  libeigen3-dev                      # the eigen backend
+  nlohmann-json3-dev libcli11-dev    # fixtures, reports, the command line
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "ci/setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "ci/setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,72 @@
+// Checking one backend against one golden fixture, and the summary by category: shared by the
+// golden test suite and the `tripletcheck golden` / `conform` commands.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "properties/support/comparison.hpp"
+#include "properties/support/golden_fixtures.hpp"
+#include "tripletcheck/backend.hpp"
+
+namespace tripletcheck::testing {
+
+enum class Verdict {
+  kPass,
+  kIllConditioned,   // failed, but a decision sits within float32 noise of a tie: 1 ulp decides
+  kKnownDivergence,  // failed, and known_divergences.cpp says why
+  kFail,
+};
+
+struct QuantityCheck {
+  Agreement agreement;
+  Tolerance tolerance;
+  Verdict verdict = Verdict::kPass;
+  std::string known_reason;  // for kKnownDivergence
+};
+
+struct GoldenCheck {
+  std::string precision;
+  QuantityCheck loss;
+  QuantityCheck gradient;
+  bool failed() const { return loss.verdict == Verdict::kFail || gradient.verdict == Verdict::kFail; }
+  // One line naming the case, the precision, the quantity and the error against its bound.
+  std::string describe_failure(const GoldenCase& c, const std::string& backend) const;
+};
+
+// The precisions a backend is checked in for a fixture TF computed in `tf_dtype`: float32 and
+// (if supported) float64 for float32 fixtures; the half type itself otherwise.
+std::vector<std::string> golden_precisions(const Backend& backend, const GoldenCase& c);
+// False when the backend cannot evaluate this fixture at all (precomputed distances).
+bool supports(const Backend& backend, const GoldenCase& c);
+
+// `c` must have its arrays loaded (load_arrays).
+GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c,
+                              const std::string& precision);
+
+// Worst differences and verdict counts by (category, precision).
+class GoldenSummary {
+ public:
+  void add(const GoldenCase& c, const GoldenCheck& check);
+  // A Markdown table, one row per (category, precision).
+  std::string markdown() const;
+  int failures() const { return failures_; }
+  int comparisons() const { return comparisons_; }
+
+ private:
+  struct Row {
+    int cases = 0;
+    double loss = 0;
+    double gradient = 0;
+    int ill_conditioned = 0;
+    int known_divergences = 0;
+    int failures = 0;
+  };
+  std::map<std::pair<std::string, std::string>, Row> rows_;
+  int failures_ = 0;
+  int comparisons_ = 0;
+};
+
+}  // namespace tripletcheck::testing

@@ -1,0 +1,103 @@
+// `tripletcheck golden`: evaluates the golden fixtures (TF/TFA outputs, including TFA's own test
+// vectors and doctests) with the chosen backends and prints, per backend, the worst differences
+// by category against the tolerance table. Exit status 1 when any comparison fails.
+#include "golden_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <sstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checks_failed.hpp"
+#include "progress.hpp"
+#include "properties/support/golden_check.hpp"
+#include "tripletcheck/errors.hpp"
+#include "tripletcheck/registry.hpp"
+
+namespace tripletcheck::cli {
+namespace {
+
+struct GoldenArgs {
+  std::string fixtures = testing::golden_directory();
+  std::vector<std::string> backends;  // empty: every available backend
+  std::string report;                 // Markdown file to write, if any
+};
+
+std::vector<const Backend*> chosen_backends(const std::vector<std::string>& names) {
+  if (names.empty()) return available_backends();
+  std::vector<const Backend*> out;
+  for (const auto& name : names) {
+    const Backend& b = find_backend(name);
+    if (!b.available()) throw Unavailable("backend " + name + ": " + b.unavailable_reason());
+    out.push_back(&b);
+  }
+  return out;
+}
+
+void run(const GoldenArgs& args) {
+  const testing::GoldenManifest manifest = testing::load_golden_manifest(args.fixtures);
+  std::ostringstream report;
+  report << "# Golden fixtures\n\n" << manifest.cases.size() << " cases from TensorFlow "
+         << manifest.tensorflow << " + TensorFlow Addons " << manifest.tensorflow_addons
+         << ". Errors are relative to the comparison's scale (properties/support/comparison.hpp)"
+            "; bounds and reasons: properties/support/tolerances.cpp.\n";
+  int failures = 0;
+  for (const Backend* backend : chosen_backends(args.backends)) {
+    testing::GoldenSummary summary;
+    int skipped = 0;
+    std::string failure_lines;
+    Progress progress(backend->name(), static_cast<long>(manifest.cases.size()));
+    for (std::size_t k = 0; k < manifest.cases.size(); ++k) {
+      testing::GoldenCase c = manifest.cases[k];
+      if (!testing::supports(*backend, c)) {
+        ++skipped;
+        continue;
+      }
+      testing::load_arrays(args.fixtures, c);
+      for (const auto& precision : testing::golden_precisions(*backend, c)) {
+        const auto check = testing::check_golden_case(*backend, c, precision);
+        summary.add(c, check);
+        if (check.failed()) failure_lines += check.describe_failure(c, backend->name());
+      }
+      progress.update(static_cast<long>(k + 1));
+    }
+    progress.finish();
+    report << "\n## " << backend->name() << "\n\n"
+           << summary.comparisons() << " comparisons, " << summary.failures() << " failed"
+           << (skipped ? ", " + std::to_string(skipped) + " cases skipped (no precomputed-distance support)"
+                       : std::string())
+           << ".\n\n"
+           << summary.markdown();
+    if (!failure_lines.empty()) report << "\nFailures:\n\n```\n" << failure_lines << "```\n";
+    failures += summary.failures();
+  }
+  std::cout << report.str();
+  if (!args.report.empty()) {
+    std::ofstream out(args.report);
+    if (!out) throw InvalidArgument("--report", args.report, "cannot write this file");
+    out << report.str();
+  }
+  if (failures > 0) {
+    throw ChecksFailed(std::to_string(failures) + " golden comparisons failed (see the report)");
+  }
+}
+
+}  // namespace
+
+void add_golden_command(CLI::App& app) {
+  auto args = std::make_shared<GoldenArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "golden", "Check backends against the golden fixtures produced by the real TFA");
+  cmd->add_option("--fixtures", args->fixtures, "Directory holding manifest.json")
+      ->capture_default_str();
+  cmd->add_option("--backend", args->backends,
+                  "Backend to check (repeatable; default: every available backend)");
+  cmd->add_option("--report", args->report, "Also write the Markdown report to this file");
+  cmd->footer("Exit status: 0 all within tolerance, 1 some comparison failed, 2 bad input.");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace tripletcheck::cli
