@@ -31,7 +31,7 @@ GeneratorOptions finite_difference_options() {
   GeneratorOptions o;
   o.max_batch = 12;
   o.max_dim = 5;
-  o.relative_gap = 1e-4;  // angular and hinge decisions: far beyond the step's effect
+  o.relative_gap = 1e-4;  // hinge decisions: far beyond the step's effect
   return o;
 }
 

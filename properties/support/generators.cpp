@@ -15,14 +15,19 @@ namespace {
 const std::vector<std::int64_t> kBoundarySizes = {1,  2,  3,  7,   8,   9,   15,  16,  17,  31, 32,
                                                   33, 63, 64, 65, 127, 128, 129, 255, 256, 257};
 
+// Grows with RapidCheck's size (0..100 over a run): small cases first, the largest near the end,
+// and shrinking towards small ones.
 rc::Gen<std::int64_t> gen_extent(std::int64_t max) {
-  std::vector<std::int64_t> boundary;
-  for (auto s : kBoundarySizes) {
-    if (s <= max) boundary.push_back(s);
-  }
-  return rc::gen::weightedOneOf<std::int64_t>(
-      {{1, rc::gen::elementOf(boundary)},
-       {1, rc::gen::inRange<std::int64_t>(1, max + 1)}});
+  return rc::gen::withSize([max](int size) {
+    const std::int64_t limit = std::max<std::int64_t>(1, max * std::min(size, 100) / 100);
+    std::vector<std::int64_t> boundary;
+    for (auto s : kBoundarySizes) {
+      if (s <= limit) boundary.push_back(s);
+    }
+    return rc::gen::weightedOneOf<std::int64_t>(
+        {{1, rc::gen::elementOf(boundary)},
+         {1, rc::gen::inRange<std::int64_t>(1, limit + 1)}});
+  });
 }
 
 // Margins TFA users pass: 0, the common 0.2 and 1.0, and a large 5.
@@ -44,8 +49,13 @@ Separation separation_for(const CaseInput& in, double relative_gap) {
   const double scale = loss_scale(in);
   Separation s;
   // Lattice squared distances are exact in float32 and float64, and L2 keeps them distinct:
-  // any difference is a safe difference. Angular distances are rounded: keep them a gap apart.
-  s.selection_gap = in.spec.metric == Metric::kAngular ? relative_gap * 2 : 0;
+  // any difference is a safe difference. Angular distances are rounded: the float32 error of a
+  // normalized length-D dot product behaves like √D·2^-24 (random rounding; the worst case D·2^-24
+  // would make large batches impossible to separate), so competing ones stay 8√D·2^-24 apart.
+  constexpr double kUnitRoundoff32 = 1.0 / (1 << 24);
+  s.selection_gap = in.spec.metric == Metric::kAngular
+                        ? 8 * std::sqrt(static_cast<double>(in.dim)) * kUnitRoundoff32
+                        : 0;
   s.hinge_gap = relative_gap * scale;
   return s;
 }
@@ -64,12 +74,24 @@ std::vector<LossSpec> all_variants() {
 
 GeneratedCase build_generic_case(const LossSpec& spec, std::int64_t batch, std::int64_t dim,
                                  LabelStructure structure, std::vector<std::int64_t> labels,
-                                 std::uint64_t seed, const GeneratorOptions& options) {
+                                 std::uint64_t seed, const GeneratorOptions& options,
+                                 bool separate) {
   GeneratedCase c;
   c.labels = structure;
   c.seed = seed;
   c.coordinate_range = coordinate_range(dim, options.max_coordinate);
   c.coordinate_scale = scale_for(c.coordinate_range);
+  if (spec.soft) {
+    // log1p(exp(z)) is only informative for moderate z: shrink the lattice (by powers of two,
+    // exactly) until the largest possible distance is at most kSoftDistance.
+    constexpr double kSoftDistance = 16;
+    const auto largest = [&] {
+      const double norm = std::sqrt(static_cast<double>(dim)) * c.coordinate_range * c.coordinate_scale;
+      if (spec.metric == Metric::kSquaredL2) return 4 * norm * norm;
+      return spec.metric == Metric::kL2 ? 2 * norm : 2.0;
+    };
+    while (largest() > kSoftDistance) c.coordinate_scale /= 2;
+  }
   c.input.spec = spec;
   c.input.batch = batch;
   c.input.dim = dim;
@@ -85,25 +107,31 @@ GeneratedCase build_generic_case(const LossSpec& spec, std::int64_t batch, std::
   };
   for (std::int64_t i = 0; i < batch; ++i) draw(i);
 
+  if (!separate) return c;
   const Separation separation = separation_for(c.input, options.relative_gap);
-  // Each redraw fixes one unseparated decision; a few per sample is plenty in practice.
-  const int max_redraws = 64 + 16 * static_cast<int>(batch);
+  // Each redraw fixes one unseparated decision and rarely makes a new one; a bounded number
+  // keeps a generator bug from looping forever.
+  const int max_redraws = 256 + 64 * static_cast<int>(batch);
   for (;;) {
+    std::string why;
     const std::int64_t culprit =
-        first_unseparated_sample(c.input, exact_distances(c.input), separation);
+        first_unseparated_sample(c.input, exact_distances(c.input), separation, &why);
     if (culprit < 0) break;
     if (++c.redraws > max_redraws) {
-      throw std::runtime_error("generator could not separate the decisions of a B=" +
-                               std::to_string(batch) + " D=" + std::to_string(dim) +
-                               " batch: widen the lattice");
+      throw std::runtime_error("generator could not separate the decisions of a " +
+                               variant_name(spec) + " " + to_string(spec.metric) +
+                               " B=" + std::to_string(batch) + " D=" + std::to_string(dim) +
+                               " batch (last: " + why + ")");
     }
     draw(culprit);
   }
   return c;
 }
 
-rc::Gen<GeneratedCase> gen_generic_case(const GeneratorOptions& options) {
-  return rc::gen::exec([options] {
+namespace {
+
+rc::Gen<GeneratedCase> gen_case(const GeneratorOptions& options, bool separate) {
+  return rc::gen::exec([options, separate] {
     const std::vector<LossSpec> variants =
         options.variants.empty() ? all_variants() : options.variants;
     LossSpec spec = *rc::gen::elementOf(variants);
@@ -126,8 +154,19 @@ rc::Gen<GeneratedCase> gen_generic_case(const GeneratorOptions& options) {
     const auto seed = *rc::gen::arbitrary<std::uint64_t>();
     std::mt19937_64 label_rng(seed ^ 0x9E3779B97F4A7C15ull);
     auto labels = make_labels(structure, batch, k, value_scale, value_offset, label_rng);
-    return build_generic_case(spec, batch, dim, structure, std::move(labels), seed, options);
+    return build_generic_case(spec, batch, dim, structure, std::move(labels), seed, options,
+                              separate);
   });
+}
+
+}  // namespace
+
+rc::Gen<GeneratedCase> gen_generic_case(const GeneratorOptions& options) {
+  return gen_case(options, true);
+}
+
+rc::Gen<GeneratedCase> gen_generic_case_unseparated(const GeneratorOptions& options) {
+  return gen_case(options, false);
 }
 
 void showValue(const GeneratedCase& c, std::ostream& os) {

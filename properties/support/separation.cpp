@@ -31,7 +31,7 @@ std::int64_t check_extreme(const Separation& sep, std::vector<Entry> entries, bo
 }
 
 std::int64_t check_anchor(const CaseInput& in, const std::vector<double>& d, std::int64_t i,
-                          const Separation& sep) {
+                          const Separation& sep, std::string& why) {
   const std::int64_t b = in.batch;
   std::vector<Entry> positives, negatives, row;
   for (std::int64_t k = 0; k < b; ++k) {
@@ -41,15 +41,17 @@ std::int64_t check_anchor(const CaseInput& in, const std::vector<double>& d, std
     (in.labels[k] == in.labels[i] ? positives : negatives).push_back(e);
     // Off-diagonal distances must stay clear of the diagonal's 0: the row-minimum fallbacks
     // and the error mask otherwise depend on rounding.
-    if (too_close(sep, e.distance, 0.0, sep.selection_gap)) return k;
+    if (too_close(sep, e.distance, 0.0, sep.selection_gap)) return why = "near-duplicate", k;
   }
   const double margin = in.spec.margin;
   if (in.spec.loss == Loss::kHard) {
-    if (auto s = check_extreme(sep, positives, true, sep.selection_gap); s >= 0) return s;
+    if (auto s = check_extreme(sep, positives, true, sep.selection_gap); s >= 0) {
+      return why = "hardest positive", s;
+    }
     if (auto s = check_extreme(sep, negatives.empty() ? row : negatives, negatives.empty(),
                                sep.selection_gap);
         s >= 0) {
-      return s;
+      return why = "hardest negative", s;
     }
     // The chosen hardest positive and negative (with their fallbacks), and the hinge on them.
     Entry hard_positive{INFINITY, i}, hard_negative{-INFINITY, i};
@@ -79,19 +81,24 @@ std::int64_t check_anchor(const CaseInput& in, const std::vector<double>& d, std
     // One element serving as both (B = 1, or no negatives: the row maximum is the farthest
     // positive) makes z exactly 0 in every precision: structural, not a rounding hazard.
     if (unseparated && hard_positive.sample != hard_negative.sample) {
+      why = in.spec.soft ? "soft argument too large" : "hinge";
       if (hard_negative.sample != i) return hard_negative.sample;
       if (hard_positive.sample != i) return hard_positive.sample;
     }
     return -1;
   }
   // Semi-hard: per positive, the strict boundary, the chosen negative, the fallback, the hinge.
-  if (auto s = check_extreme(sep, negatives, true, sep.selection_gap); s >= 0) return s;
+  if (auto s = check_extreme(sep, negatives, true, sep.selection_gap); s >= 0) {
+    return why = "largest negative", s;
+  }
   for (const auto& p : positives) {
     double chosen = INFINITY, runner_up = INFINITY;
     std::int64_t chosen_sample = -1, runner_up_sample = -1;
     double largest = -INFINITY;
     for (const auto& n : negatives) {
-      if (too_close(sep, n.distance, p.distance, sep.selection_gap)) return std::max(n.sample, p.sample);
+      if (too_close(sep, n.distance, p.distance, sep.selection_gap)) {
+        return why = "semi-hard boundary", std::max(n.sample, p.sample);
+      }
       largest = std::max(largest, n.distance);
       if (n.distance > p.distance && n.distance < chosen) {
         runner_up = chosen;
@@ -104,10 +111,12 @@ std::int64_t check_anchor(const CaseInput& in, const std::vector<double>& d, std
       }
     }
     if (runner_up_sample >= 0 && too_close(sep, chosen, runner_up, sep.selection_gap)) {
-      return std::max(chosen_sample, runner_up_sample);
+      return why = "semi-hard negative", std::max(chosen_sample, runner_up_sample);
     }
     const double negative = negatives.empty() ? 0.0 : (chosen_sample >= 0 ? chosen : largest);
-    if (too_close(sep, margin + (p.distance - negative), 0.0, sep.hinge_gap)) return p.sample;
+    if (too_close(sep, margin + (p.distance - negative), 0.0, sep.hinge_gap)) {
+      return why = "hinge", p.sample;
+    }
   }
   return -1;
 }
@@ -145,10 +154,14 @@ std::vector<double> exact_distances(const CaseInput& in) {
 }
 
 std::int64_t first_unseparated_sample(const CaseInput& in, const std::vector<double>& distances,
-                                      const Separation& separation) {
+                                      const Separation& separation, std::string* why) {
+  std::string reason;
   for (std::int64_t i = 0; i < in.batch; ++i) {
-    const std::int64_t s = check_anchor(in, distances, i, separation);
-    if (s >= 0) return s;
+    const std::int64_t s = check_anchor(in, distances, i, separation, reason);
+    if (s >= 0) {
+      if (why) *why = reason + " of anchor " + std::to_string(i);
+      return s;
+    }
   }
   return -1;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "properties/support/evaluate.hpp"
@@ -30,7 +31,8 @@ std::vector<double> exact_distances(const CaseInput& input);
 
 // The first sample (never the anchor itself) whose re-drawing would remove a decision closer than
 // the separation, or -1 when every decision of input.spec's loss is separated.
+// `why`, when given, receives the kind of decision that was too close.
 std::int64_t first_unseparated_sample(const CaseInput& input, const std::vector<double>& distances,
-                                      const Separation& separation);
+                                      const Separation& separation, std::string* why = nullptr);
 
 }  // namespace tripletcheck::testing
