@@ -1,0 +1,275 @@
+// The property bodies of differential_properties.hpp, with the generators' sizes for each.
+#include "properties/support/differential_properties.hpp"
+
+#include <rapidcheck.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+#include "properties/support/comparison.hpp"
+#include "properties/support/edge_classes.hpp"
+#include "properties/support/generators.hpp"
+#include "properties/support/scales.hpp"
+#include "tripletcheck/registry.hpp"
+
+namespace tripletcheck::testing {
+namespace {
+
+constexpr double kFloat32SumOf96 = 1e-5;
+
+const Backend& reference() { return find_backend("reference"); }
+
+// Agreement with the oracle: B up to ~300 and D up to ~200 (DESIGN.md), growing over a run with
+// RapidCheck's size.
+GeneratorOptions generic_options() {
+  GeneratorOptions o;
+  o.max_batch = 300;
+  o.max_dim = 200;
+  return o;
+}
+
+// Invariances compare a backend with itself: moderate sizes find the same bugs faster.
+GeneratorOptions invariance_options() {
+  GeneratorOptions o;
+  o.max_batch = 96;
+  o.max_dim = 48;
+  return o;
+}
+
+std::vector<std::string> precisions(const Backend& b) {
+  std::vector<std::string> out;
+  if (b.capabilities().float32) out.push_back("float32");
+  if (b.capabilities().float64) out.push_back("float64");
+  return out;
+}
+
+void classify(const CaseInput& in) {
+  for (const auto& edge : edge_classes(in, exact_distances(in))) RC_TAG(edge);
+}
+
+// Asserts agreement within the table's bound, logging the numbers when it fails.
+void assert_agrees(const Agreement& a, const Tolerance& tol, const std::string& what) {
+  if (!a.within(tol)) RC_LOG() << what << ": " << a.describe() << " (bound " << tol.abs << " + "
+                               << tol.rel << "·scale: " << tol.reason << ")\n";
+  RC_ASSERT(a.within(tol));
+}
+
+void assert_agrees_with(const Evaluation& actual, const Evaluation& expected, const CaseInput& in,
+                        const Tolerance& loss_tol, const Tolerance& grad_tol, bool gradients) {
+  if (std::isnan(expected.loss) && in.spec.loss == Loss::kSemiHard) {
+    RC_ASSERT(std::isnan(actual.loss));
+    RC_ASSERT(is_no_positive_pair_gradient(actual.gradient, in.spec.metric == Metric::kAngular));
+    return;
+  }
+  assert_agrees(compare_loss(actual.loss, expected.loss, loss_scale(in)), loss_tol, "loss");
+  if (gradients) {
+    assert_agrees(compare_gradients(actual.gradient, expected.gradient), grad_tol, "gradient");
+  }
+}
+
+void generic_batches_match_the_float64_oracle(const Backend& backend) {
+  const GeneratedCase c = *gen_generic_case(generic_options());
+  classify(c.input);
+  const Evaluation oracle = evaluate(reference(), c.input, "float64");
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation e = evaluate(backend, c.input, precision);
+    assert_agrees_with(e, oracle, c.input,
+                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
+                       true);
+  }
+}
+
+void degenerate_batches_match_the_float32_reference(const Backend& backend) {
+  const bool tf_ties = backend.capabilities().tf_exact_ties;
+  const DegenerateCase c = *gen_degenerate_case(96, 24);
+  RC_TAG(to_string(c.degeneracy));
+  classify(c.base.input);
+  const CaseInput& in = c.base.input;
+  const Evaluation expected = evaluate(reference(), in, "float32");
+  const Evaluation e = evaluate(backend, in, "float32");
+  // Same float32 semantics on both sides (TF's graph order, overflow included): the golden
+  // bound between two float32 evaluations applies.
+  assert_agrees_with(e, expected, in,
+                     tolerance(backend.name(), "float32", Quantity::kLoss, Regime::kGolden),
+                     tolerance(backend.name(), "float32", Quantity::kGradient, Regime::kGolden),
+                     tf_ties);
+  if (!tf_ties && std::isfinite(expected.loss) && in.spec.metric != Metric::kAngular) {
+    // Any valid subgradient of a translation-invariant loss sums to zero over the batch; in
+    // float32 a sum of B <= 96 terms is off by at most B·2^-24 < 1e-5 of their magnitudes.
+    for (std::int64_t k = 0; k < in.dim; ++k) {
+      double sum = 0, magnitude = 0;
+      for (std::int64_t i = 0; i < in.batch; ++i) {
+        sum += e.gradient[i * in.dim + k];
+        magnitude += std::fabs(e.gradient[i * in.dim + k]);
+      }
+      RC_ASSERT(std::fabs(sum) <= kFloat32SumOf96 * magnitude);
+    }
+  }
+}
+
+void permuting_the_batch_permutes_the_gradient(const Backend& backend) {
+  const GeneratedCase c = *gen_generic_case(invariance_options());
+  const CaseInput& in = c.input;
+  std::vector<std::int64_t> order(static_cast<std::size_t>(in.batch));
+  std::iota(order.begin(), order.end(), 0);
+  std::shuffle(order.begin(), order.end(), std::mt19937_64(c.seed));
+  CaseInput permuted = in;
+  for (std::int64_t i = 0; i < in.batch; ++i) {
+    permuted.labels[i] = in.labels[order[i]];
+    std::copy_n(in.values.begin() + order[i] * in.dim, in.dim,
+                permuted.values.begin() + i * in.dim);
+  }
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation a = evaluate(backend, in, precision);
+    Evaluation b = evaluate(backend, permuted, precision);
+    // Undo the permutation on the gradient's rows, then compare like two evaluations that
+    // summed in different orders.
+    Evaluation unpermuted = b;
+    for (std::int64_t i = 0; i < in.batch; ++i) {
+      std::copy_n(b.gradient.begin() + i * in.dim, in.dim,
+                  unpermuted.gradient.begin() + order[i] * in.dim);
+    }
+    assert_agrees_with(unpermuted, a, in,
+                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
+                       true);
+  }
+}
+
+void relabelling_changes_nothing(const Backend& backend) {
+  const GeneratedCase c = *gen_generic_case(invariance_options());
+  CaseInput relabelled = c.input;
+  // An injective map: TFA only compares labels for equality.
+  for (auto& label : relabelled.labels) label = -7 * label + 1000003;
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation a = evaluate(backend, c.input, precision);
+    const Evaluation b = evaluate(backend, relabelled, precision);
+    RC_ASSERT(a.loss == b.loss || (std::isnan(a.loss) && std::isnan(b.loss)));
+    RC_ASSERT(compare_gradients(a.gradient, b.gradient).max_abs_error == 0.0);
+  }
+}
+
+void translation_leaves_euclidean_losses_unchanged(const Backend& backend) {
+  GeneratorOptions o = invariance_options();
+  for (const auto& v : all_variants()) {
+    if (v.metric != Metric::kAngular) o.variants.push_back(v);
+  }
+  // Half the range keeps translated lattice points exact in float32 (squared norms < 2^24).
+  o.max_coordinate = 1 << 8;
+  const GeneratedCase c = *gen_generic_case(o);
+  CaseInput moved = c.input;
+  std::mt19937_64 rng(c.seed);
+  std::uniform_int_distribution<int> shift(-c.coordinate_range / 2, c.coordinate_range / 2);
+  for (std::int64_t k = 0; k < moved.dim; ++k) {
+    const double t = shift(rng) * c.coordinate_scale;
+    for (std::int64_t i = 0; i < moved.batch; ++i) moved.values[i * moved.dim + k] += t;
+  }
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation a = evaluate(backend, c.input, precision);
+    const Evaluation b = evaluate(backend, moved, precision);
+    // Lattice distances are exact before and after the move, so the loss is bit-identical;
+    // the gradient goes through the expanded formula, whose terms do change.
+    RC_ASSERT(a.loss == b.loss || (std::isnan(a.loss) && std::isnan(b.loss)));
+    assert_agrees_with(b, a, c.input,
+                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
+                       true);
+  }
+}
+
+void scaling_by_two_scales_exactly(const Backend& backend) {
+  // Positive homogeneity: with margin scaled alongside, the hinge losses are homogeneous of degree
+  // 1 (L2) or 2 (squared-L2) and angular is scale-free; scaling by 2 is exact in floating point,
+  // so the loss and gradient scale bit for bit. A margin used where it should not be (in the
+  // semi-hard selection, in the soft loss) breaks this.
+  GeneratorOptions o = invariance_options();
+  o.max_coordinate = 1 << 8;
+  const GeneratedCase c = *gen_generic_case(o);
+  if (c.input.spec.soft) return;  // log1p(exp(z)) is not homogeneous
+  const Metric metric = c.input.spec.metric;
+  const double degree = metric == Metric::kL2 ? 1 : metric == Metric::kSquaredL2 ? 2 : 0;
+  CaseInput scaled = c.input;
+  for (double& v : scaled.values) v *= 2;
+  scaled.spec.margin = std::ldexp(c.input.spec.margin, static_cast<int>(degree));
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation a = evaluate(backend, c.input, precision);
+    const Evaluation b = evaluate(backend, scaled, precision);
+    if (std::isnan(a.loss)) {
+      RC_ASSERT(std::isnan(b.loss));
+      continue;
+    }
+    if (metric == Metric::kAngular) {
+      // Normalization rounds differently at a different norm: equal within the oracle bound.
+      assert_agrees(compare_loss(b.loss, a.loss, loss_scale(c.input)),
+                    tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                    "angular loss under scaling");
+      continue;
+    }
+    RC_ASSERT(b.loss == std::ldexp(a.loss, static_cast<int>(degree)));
+    for (std::size_t k = 0; k < a.gradient.size(); ++k) {
+      RC_ASSERT(b.gradient[k] == std::ldexp(a.gradient[k], static_cast<int>(degree) - 1));
+    }
+  }
+}
+
+void hinge_losses_are_non_negative(const Backend& backend) {
+  GeneratorOptions o = invariance_options();
+  const GeneratedCase c = *gen_generic_case(o);
+  if (c.input.spec.soft) return;  // log1p(exp(z)) > 0 anyway, not a hinge
+  for (const auto& precision : precisions(backend)) {
+    const double loss = evaluate(backend, c.input, precision, false).loss;
+    RC_ASSERT(std::isnan(loss) || loss >= 0);
+  }
+}
+
+void evaluation_is_deterministic(const Backend& backend) {
+  const GeneratedCase c = *gen_generic_case(invariance_options());
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation a = evaluate(backend, c.input, precision);
+    const Evaluation b = evaluate(backend, c.input, precision);
+    RC_ASSERT(std::memcmp(&a.loss, &b.loss, sizeof a.loss) == 0);
+    RC_ASSERT(a.gradient.size() == b.gradient.size());
+    RC_ASSERT(std::memcmp(a.gradient.data(), b.gradient.data(),
+                          a.gradient.size() * sizeof(double)) == 0);
+  }
+}
+
+void no_nan_at_zero_distance(const Backend& backend) {
+  GeneratorOptions o = generic_options();
+  o.max_batch = 64;
+  o.variants = {{Loss::kHard, false, 1.0, Metric::kL2}, {Loss::kSemiHard, false, 1.0, Metric::kL2}};
+  GeneratedCase c = *gen_generic_case_unseparated(o);
+  CaseInput& in = c.input;
+  // Duplicate every row onto its neighbour, labels included and not: zero distances everywhere.
+  for (std::int64_t i = 1; i < in.batch; i += 2) {
+    std::copy_n(in.values.begin() + (i - 1) * in.dim, in.dim, in.values.begin() + i * in.dim);
+  }
+  for (const auto& precision : precisions(backend)) {
+    const Evaluation e = evaluate(backend, in, precision);
+    if (std::isnan(e.loss)) continue;  // no positive pair: NaN by design, not from the sqrt
+    for (double g : e.gradient) RC_ASSERT(std::isfinite(g));
+  }
+}
+
+}  // namespace
+
+const std::vector<DifferentialProperty>& differential_properties() {
+  static const std::vector<DifferentialProperty> properties = {
+      {"GenericBatchesMatchTheFloat64Oracle", "generic batches match the float64 oracle", generic_batches_match_the_float64_oracle},
+      {"DegenerateBatchesMatchTheFloat32Reference", "degenerate batches match the TF-ordered float32 reference", degenerate_batches_match_the_float32_reference},
+      {"PermutingTheBatchPermutesTheGradient", "batch permutation invariance", permuting_the_batch_permutes_the_gradient},
+      {"RelabellingChangesNothing", "label relabelling invariance (bitwise)", relabelling_changes_nothing},
+      {"TranslationLeavesEuclideanLossesUnchanged", "translation invariance of L2 / squared-L2 (loss bitwise on the lattice)", translation_leaves_euclidean_losses_unchanged},
+      {"ScalingByTwoScalesExactly", "scaling by 2 scales loss and gradient exactly", scaling_by_two_scales_exactly},
+      {"HingeLossesAreNonNegative", "hinge losses are >= 0 (or NaN without positive pairs)", hinge_losses_are_non_negative},
+      {"EvaluationIsDeterministic", "same input, same bits", evaluation_is_deterministic},
+      {"NoNanAtZeroDistance", "duplicates give finite L2 gradients (the error mask and 1e-16)", no_nan_at_zero_distance},
+  };
+  return properties;
+}
+
+}  // namespace tripletcheck::testing
