@@ -15,8 +15,8 @@ constexpr const char* dtype_name() {
 template <class T>
 void check_capabilities(const Backend& backend, bool gradient, bool precomputed) {
   if (!backend.available()) {
-    throw Unavailable("backend " + backend.name() + " is not available here: " +
-                      backend.unavailable_reason());
+    throw Unavailable("backend " + backend.name() +
+                      " is not available here: " + backend.unavailable_reason());
   }
   const Capabilities caps = backend.capabilities();
   const bool dtype_ok = sizeof(T) == 4 ? caps.float32 : caps.float64;

@@ -1,8 +1,9 @@
 // TFA's names for the loss variants and metrics, both ways.
+#include "tripletcheck/options.hpp"
+
 #include <string>
 
 #include "tripletcheck/errors.hpp"
-#include "tripletcheck/options.hpp"
 
 namespace tripletcheck {
 

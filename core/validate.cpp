@@ -34,8 +34,9 @@ void check_finite_rows(const T* values, std::int64_t rows, std::int64_t cols, co
     for (std::int64_t k = 0; k < cols; ++k) {
       const T v = values[i * cols + k];
       if (!std::isfinite(v)) {
-        throw InvalidArgument(what, "row " + std::to_string(i) + ", column " + std::to_string(k) +
-                                        " = " + str(static_cast<double>(v)),
+        throw InvalidArgument(what,
+                              "row " + std::to_string(i) + ", column " + std::to_string(k) + " = " +
+                                  str(static_cast<double>(v)),
                               "non-finite value rejected by strict checking");
       }
     }

@@ -21,8 +21,8 @@ TEST_P(Differential, Holds) {
   const Backend& backend = *GetParam().backend;
   const DifferentialProperty& property = *GetParam().property;
   // rc::check prints its own report: the distribution of edge classes, or the shrunk case.
-  EXPECT_TRUE(rc::check(backend.name() + ": " + property.description,
-                        [&] { property.body(backend); }));
+  EXPECT_TRUE(
+      rc::check(backend.name() + ": " + property.description, [&] { property.body(backend); }));
 }
 
 std::vector<Param> all_params() {

@@ -80,10 +80,11 @@ class SummaryPrinter : public ::testing::Environment {
  public:
   void TearDown() override {
     for (const auto& [backend, summary] : summaries) {
-      std::printf("\nGolden fixtures (TF %s, TFA %s), backend %s: worst |%s − TF| relative to "
-                  "the scale (comparison.hpp)\n%s",
-                  manifest().tensorflow.c_str(), manifest().tensorflow_addons.c_str(),
-                  backend.c_str(), backend.c_str(), summary.markdown().c_str());
+      std::printf(
+          "\nGolden fixtures (TF %s, TFA %s), backend %s: worst |%s − TF| relative to "
+          "the scale (comparison.hpp)\n%s",
+          manifest().tensorflow.c_str(), manifest().tensorflow_addons.c_str(), backend.c_str(),
+          backend.c_str(), summary.markdown().c_str());
     }
     // Only meaningful when every fixture ran (no filter, no sharding).
     if (summaries.empty() || ::testing::GTEST_FLAG(filter) != "*" ||

@@ -43,8 +43,8 @@ RC_GTEST_PROP(ReferenceGradient, MatchesCentralDifferencesInFloat64, ()) {
   const Evaluation analytic = evaluate(reference(), c.input, "float64");
   if (std::isnan(analytic.loss)) {
     // No positive pair (semihard): NaN by design (SPEC.md §5.5).
-    RC_ASSERT(is_no_positive_pair_gradient(analytic.gradient,
-                                           c.input.spec.metric == Metric::kAngular));
+    RC_ASSERT(
+        is_no_positive_pair_gradient(analytic.gradient, c.input.spec.metric == Metric::kAngular));
     return;
   }
   CaseInput probe = c.input;

@@ -59,7 +59,8 @@ TEST(TfaSuite, AllParametrizationsMatchTheTestsExpectedValues) {
   int checked = 0;
   for (const auto& [key, expected] : vectors().at("expected").items()) {
     const LossSpec spec = parse_key(key);
-    CaseInput in = suite_input(spec.loss == Loss::kSemiHard ? "semihard_inputs" : "hard_inputs", spec);
+    CaseInput in =
+        suite_input(spec.loss == Loss::kSemiHard ? "semihard_inputs" : "hard_inputs", spec);
     expect_close(evaluate(reference, in, "float64").loss,
                  expected.at("tfa_test_numpy_reference_f64").get<double>(), "float64",
                  key + " vs TFA's numpy reference");
@@ -73,8 +74,7 @@ TEST(TfaSuite, AllParametrizationsMatchTheTestsExpectedValues) {
       CaseInput quantized = in;
       for (double& v : quantized.values) v = round_to_half(static_cast<float>(v), type);
       expect_close(evaluate(reference, quantized, "float32").loss,
-                   expected.at(column).get<double>(), "float32",
-                   key + " vs " + column);
+                   expected.at(column).get<double>(), "float32", key + " vs " + column);
     }
     ++checked;
   }

@@ -17,10 +17,10 @@ namespace tripletcheck::reference {
 template <class T>
 struct DistanceTape {
   Metric metric = Metric::kL2;
-  Matrix<T> distances;        // D, the result
-  Matrix<T> raw;              // L2 metrics: S_raw before the clamp; angular: 1 − F·Fᵀ before it
-  Matrix<T> root;             // L2 only: sqrt(S + E·1e-16) before the masks
-  Matrix<T> normalized;       // angular only: F
+  Matrix<T> distances;   // D, the result
+  Matrix<T> raw;         // L2 metrics: S_raw before the clamp; angular: 1 − F·Fᵀ before it
+  Matrix<T> root;        // L2 only: sqrt(S + E·1e-16) before the masks
+  Matrix<T> normalized;  // angular only: F
   std::vector<T> squared_norm;  // angular only: ‖x_i‖² (the l2_normalize argument)
   std::vector<T> inverse_norm;  // angular only: rsqrt(max(‖x_i‖², 1e-12))
 };
@@ -136,8 +136,7 @@ Matrix<T> angular_backward(const Matrix<T>& x, const DistanceTape<T>& tape,
   Matrix<T> grad_product(b, b);  // d/d(F·Fᵀ)
   for (std::int64_t i = 0; i < b; ++i) {
     for (std::int64_t j = 0; j < b; ++j) {
-      grad_product(i, j) =
-          maximum_passes_to_first(tape.raw(i, j), T(0)) ? -grad_d(i, j) : T(0);
+      grad_product(i, j) = maximum_passes_to_first(tape.raw(i, j), T(0)) ? -grad_d(i, j) : T(0);
     }
   }
   Matrix<T> grad_x(b, x.cols);

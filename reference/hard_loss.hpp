@@ -23,14 +23,11 @@ LossOnDistances<T> hard_loss(const Matrix<T>& d, const std::int64_t* labels, T m
   std::vector<T> difference(static_cast<std::size_t>(b));  // hard_pos − hard_neg
   T total = 0;
   for (std::int64_t i = 0; i < b; ++i) {
-    const T hard_negative =
-        masked_extreme(Direction::kMinimum, d.row(i), masks.negative.row(i), b);
-    const T hard_positive =
-        masked_extreme(Direction::kMaximum, d.row(i), masks.positive.row(i), b);
+    const T hard_negative = masked_extreme(Direction::kMinimum, d.row(i), masks.negative.row(i), b);
+    const T hard_positive = masked_extreme(Direction::kMaximum, d.row(i), masks.positive.row(i), b);
     difference[i] = hard_positive - hard_negative;
     // Soft: computed literally, so it overflows to +Inf past z ≈ 88.7 in float32 (SPEC.md §4.3).
-    total += soft ? std::log1p(std::exp(difference[i]))
-                  : tf_maximum(difference[i] + margin, T(0));
+    total += soft ? std::log1p(std::exp(difference[i])) : tf_maximum(difference[i] + margin, T(0));
   }
   LossOnDistances<T> out;
   out.loss = total / static_cast<T>(b);
@@ -45,8 +42,7 @@ LossOnDistances<T> hard_loss(const Matrix<T>& d, const std::int64_t* labels, T m
       const T e = std::exp(difference[i]);
       grad_difference = (grad_term * (T(1) / (T(1) + e))) * e;
     } else {
-      grad_difference =
-          maximum_passes_to_first(difference[i] + margin, T(0)) ? grad_term : T(0);
+      grad_difference = maximum_passes_to_first(difference[i] + margin, T(0)) ? grad_term : T(0);
     }
     masked_extreme_backward(Direction::kMaximum, d.row(i), masks.positive.row(i), b,
                             grad_difference, out.grad_d.row(i));

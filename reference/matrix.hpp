@@ -16,7 +16,9 @@ struct Matrix {
   Matrix(std::int64_t r, std::int64_t c, T fill = T(0))
       : rows(r), cols(c), values(static_cast<std::size_t>(r * c), fill) {}
 
-  T& operator()(std::int64_t i, std::int64_t j) { return values[static_cast<std::size_t>(i * cols + j)]; }
+  T& operator()(std::int64_t i, std::int64_t j) {
+    return values[static_cast<std::size_t>(i * cols + j)];
+  }
   T operator()(std::int64_t i, std::int64_t j) const {
     return values[static_cast<std::size_t>(i * cols + j)];
   }

@@ -62,8 +62,7 @@ LossOnDistances<T> semihard_loss(const Matrix<T>& d, const std::int64_t* labels,
       if (masks.positive(i, j) == T(0) && finite_row) continue;
       const bool use_outside = detail::semihard_outside_mask(d, masks, i, j, mask);
       const T semihard_negative =
-          use_outside ? masked_extreme(Direction::kMinimum, d.row(i), mask.data(), b)
-                            : inside;
+          use_outside ? masked_extreme(Direction::kMinimum, d.row(i), mask.data(), b) : inside;
       const T loss_ij = margin + (d(i, j) - semihard_negative);
       hinge_argument(i, j) = loss_ij * masks.positive(i, j);
       total += tf_maximum(hinge_argument(i, j), T(0));
@@ -83,8 +82,7 @@ LossOnDistances<T> semihard_loss(const Matrix<T>& d, const std::int64_t* labels,
     T* grad_row = out.grad_d.row(i);
     const bool finite_row = detail::all_finite(d.row(i), b);
     for (std::int64_t j = 0; j < b; ++j) {
-      const T grad_hinge =
-          maximum_passes_to_first(hinge_argument(i, j), T(0)) ? grad_total : T(0);
+      const T grad_hinge = maximum_passes_to_first(hinge_argument(i, j), T(0)) ? grad_total : T(0);
       const T grad_loss_ij = grad_hinge * masks.positive(i, j);
       // A zero gradient through a finite row contributes exactly zero everywhere below.
       if (grad_loss_ij == T(0) && finite_row) continue;

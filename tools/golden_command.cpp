@@ -5,9 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -40,8 +40,9 @@ std::vector<const Backend*> chosen_backends(const std::vector<std::string>& name
 void run(const GoldenArgs& args) {
   const testing::GoldenManifest manifest = testing::load_golden_manifest(args.fixtures);
   std::ostringstream report;
-  report << "# Golden fixtures\n\n" << manifest.cases.size() << " cases from TensorFlow "
-         << manifest.tensorflow << " + TensorFlow Addons " << manifest.tensorflow_addons
+  report << "# Golden fixtures\n\n"
+         << manifest.cases.size() << " cases from TensorFlow " << manifest.tensorflow
+         << " + TensorFlow Addons " << manifest.tensorflow_addons
          << ". Errors are relative to the comparison's scale (properties/support/comparison.hpp)"
             "; bounds and reasons: properties/support/tolerances.cpp.\n";
   int failures = 0;
@@ -67,7 +68,8 @@ void run(const GoldenArgs& args) {
     progress.finish();
     report << "\n## " << backend->name() << "\n\n"
            << summary.comparisons() << " comparisons, " << summary.failures() << " failed"
-           << (skipped ? ", " + std::to_string(skipped) + " cases skipped (no precomputed-distance support)"
+           << (skipped ? ", " + std::to_string(skipped) +
+                             " cases skipped (no precomputed-distance support)"
                        : std::string())
            << ".\n\n"
            << summary.markdown();

@@ -2,9 +2,10 @@
 // (every quarter) otherwise, so CI logs stay short.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
-#include <unistd.h>
 
 namespace tripletcheck::cli {
 

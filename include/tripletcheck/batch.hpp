@@ -12,9 +12,9 @@ namespace tripletcheck {
 // B×D embeddings and B integer labels (TFA's y_pred and y_true).
 template <class T>
 struct BatchView {
-  const T* embeddings = nullptr;  // B*D values, row i = embedding of sample i
-  std::int64_t batch = 0;         // B
-  std::int64_t dim = 0;           // D
+  const T* embeddings = nullptr;         // B*D values, row i = embedding of sample i
+  std::int64_t batch = 0;                // B
+  std::int64_t dim = 0;                  // D
   const std::int64_t* labels = nullptr;  // B values
 };
 

@@ -12,9 +12,17 @@
 namespace tripletcheck {
 
 enum class NpyType {
-  kFloat16, kFloat32, kFloat64,
-  kInt8, kInt16, kInt32, kInt64,
-  kUInt8, kUInt16, kUInt32, kUInt64,
+  kFloat16,
+  kFloat32,
+  kFloat64,
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kUInt8,
+  kUInt16,
+  kUInt32,
+  kUInt64,
   kBool
 };
 
@@ -38,7 +46,7 @@ struct NpyArray {
   std::vector<std::int64_t> to_int64() const;
 };
 
-std::string to_string(NpyType type);     // numpy's descr, e.g. "<f4"
+std::string to_string(NpyType type);  // numpy's descr, e.g. "<f4"
 std::size_t item_size(NpyType type);
 
 // Throws NpyError: bad magic, unknown version, header overrun or unparsable header, Fortran order,

@@ -38,7 +38,8 @@ Agreement compare_gradients(const std::vector<double>& actual,
   Agreement a;
   if (actual.size() != expected.size()) {
     a.nonfinite_match = false;
-    a.first_nonfinite_mismatch = static_cast<std::int64_t>(std::min(actual.size(), expected.size()));
+    a.first_nonfinite_mismatch =
+        static_cast<std::int64_t>(std::min(actual.size(), expected.size()));
     return a;
   }
   for (std::size_t k = 0; k < actual.size(); ++k) {

@@ -14,10 +14,10 @@
 namespace tripletcheck::testing {
 
 struct Agreement {
-  bool nonfinite_match = true;     // NaN/±Inf at the same places
+  bool nonfinite_match = true;  // NaN/±Inf at the same places
   std::int64_t first_nonfinite_mismatch = -1;
-  double max_abs_error = 0;        // over entries finite on both sides
-  double scale = 0;                // |expected| (loss) or max finite |expected| (gradient)
+  double max_abs_error = 0;  // over entries finite on both sides
+  double scale = 0;          // |expected| (loss) or max finite |expected| (gradient)
   std::int64_t worst_index = -1;
   double relative_error() const { return scale > 0 ? max_abs_error / scale : max_abs_error; }
   bool within(const Tolerance& tol) const {

@@ -25,9 +25,9 @@ std::string to_string(Degeneracy degeneracy) {
 rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t max_dim) {
   return rc::gen::exec([max_batch, max_dim] {
     DegenerateCase c;
-    c.degeneracy = *rc::gen::element(Degeneracy::kLatticeTies, Degeneracy::kDuplicates,
-                                     Degeneracy::kZeroRows, Degeneracy::kOverflow,
-                                     Degeneracy::kLargeScale);
+    c.degeneracy =
+        *rc::gen::element(Degeneracy::kLatticeTies, Degeneracy::kDuplicates, Degeneracy::kZeroRows,
+                          Degeneracy::kOverflow, Degeneracy::kLargeScale);
     GeneratorOptions o;
     o.max_batch = max_batch;
     o.max_dim = max_dim;
@@ -41,13 +41,15 @@ rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t
     std::mt19937_64 rng(c.base.seed + 1);
     std::uniform_int_distribution<std::int64_t> row(0, in.batch - 1);
     const auto copy_row = [&](std::int64_t from, std::int64_t to) {
-      for (std::int64_t k = 0; k < in.dim; ++k) in.values[to * in.dim + k] = in.values[from * in.dim + k];
+      for (std::int64_t k = 0; k < in.dim; ++k)
+        in.values[to * in.dim + k] = in.values[from * in.dim + k];
     };
     switch (c.degeneracy) {
       case Degeneracy::kLatticeTies:
         break;
       case Degeneracy::kDuplicates:
-        for (std::int64_t n = 0; n < std::max<std::int64_t>(1, in.batch / 4); ++n) copy_row(row(rng), row(rng));
+        for (std::int64_t n = 0; n < std::max<std::int64_t>(1, in.batch / 4); ++n)
+          copy_row(row(rng), row(rng));
         break;
       case Degeneracy::kZeroRows:
         for (std::int64_t n = 0; n < std::max<std::int64_t>(1, in.batch / 4); ++n) {

@@ -52,8 +52,9 @@ void classify(const CaseInput& in) {
 
 // Asserts agreement within the table's bound, logging the numbers when it fails.
 void assert_agrees(const Agreement& a, const Tolerance& tol, const std::string& what) {
-  if (!a.within(tol)) RC_LOG() << what << ": " << a.describe() << " (bound " << tol.abs << " + "
-                               << tol.rel << "·scale: " << tol.reason << ")\n";
+  if (!a.within(tol))
+    RC_LOG() << what << ": " << a.describe() << " (bound " << tol.abs << " + " << tol.rel
+             << "·scale: " << tol.reason << ")\n";
   RC_ASSERT(a.within(tol));
 }
 
@@ -76,10 +77,9 @@ void generic_batches_match_the_float64_oracle(const Backend& backend) {
   const Evaluation oracle = evaluate(reference(), c.input, "float64");
   for (const auto& precision : precisions(backend)) {
     const Evaluation e = evaluate(backend, c.input, precision);
-    assert_agrees_with(e, oracle, c.input,
-                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
-                       true);
+    assert_agrees_with(
+        e, oracle, c.input, tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+        tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle), true);
   }
 }
 
@@ -93,10 +93,9 @@ void degenerate_batches_match_the_float32_reference(const Backend& backend) {
   const Evaluation e = evaluate(backend, in, "float32");
   // Same float32 semantics on both sides (TF's graph order, overflow included): the golden
   // bound between two float32 evaluations applies.
-  assert_agrees_with(e, expected, in,
-                     tolerance(backend.name(), "float32", Quantity::kLoss, Regime::kGolden),
-                     tolerance(backend.name(), "float32", Quantity::kGradient, Regime::kGolden),
-                     tf_ties);
+  assert_agrees_with(
+      e, expected, in, tolerance(backend.name(), "float32", Quantity::kLoss, Regime::kGolden),
+      tolerance(backend.name(), "float32", Quantity::kGradient, Regime::kGolden), tf_ties);
   if (!tf_ties && std::isfinite(expected.loss) && in.spec.metric != Metric::kAngular) {
     // Any valid subgradient of a translation-invariant loss sums to zero over the batch; in
     // float32 a sum of B <= 96 terms is off by at most B·2^-24 < 1e-5 of their magnitudes.
@@ -133,10 +132,9 @@ void permuting_the_batch_permutes_the_gradient(const Backend& backend) {
       std::copy_n(b.gradient.begin() + i * in.dim, in.dim,
                   unpermuted.gradient.begin() + order[i] * in.dim);
     }
-    assert_agrees_with(unpermuted, a, in,
-                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
-                       true);
+    assert_agrees_with(
+        unpermuted, a, in, tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+        tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle), true);
   }
 }
 
@@ -174,10 +172,9 @@ void translation_leaves_euclidean_losses_unchanged(const Backend& backend) {
     // Lattice distances are exact before and after the move, so the loss is bit-identical;
     // the gradient goes through the expanded formula, whose terms do change.
     RC_ASSERT(a.loss == b.loss || (std::isnan(a.loss) && std::isnan(b.loss)));
-    assert_agrees_with(b, a, c.input,
-                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
-                       true);
+    assert_agrees_with(
+        b, a, c.input, tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+        tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle), true);
   }
 }
 
@@ -233,8 +230,8 @@ void evaluation_is_deterministic(const Backend& backend) {
     const Evaluation b = evaluate(backend, c.input, precision);
     RC_ASSERT(std::memcmp(&a.loss, &b.loss, sizeof a.loss) == 0);
     RC_ASSERT(a.gradient.size() == b.gradient.size());
-    RC_ASSERT(std::memcmp(a.gradient.data(), b.gradient.data(),
-                          a.gradient.size() * sizeof(double)) == 0);
+    RC_ASSERT(
+        std::memcmp(a.gradient.data(), b.gradient.data(), a.gradient.size() * sizeof(double)) == 0);
   }
 }
 
@@ -259,15 +256,25 @@ void no_nan_at_zero_distance(const Backend& backend) {
 
 const std::vector<DifferentialProperty>& differential_properties() {
   static const std::vector<DifferentialProperty> properties = {
-      {"GenericBatchesMatchTheFloat64Oracle", "generic batches match the float64 oracle", generic_batches_match_the_float64_oracle},
-      {"DegenerateBatchesMatchTheFloat32Reference", "degenerate batches match the TF-ordered float32 reference", degenerate_batches_match_the_float32_reference},
-      {"PermutingTheBatchPermutesTheGradient", "batch permutation invariance", permuting_the_batch_permutes_the_gradient},
-      {"RelabellingChangesNothing", "label relabelling invariance (bitwise)", relabelling_changes_nothing},
-      {"TranslationLeavesEuclideanLossesUnchanged", "translation invariance of L2 / squared-L2 (loss bitwise on the lattice)", translation_leaves_euclidean_losses_unchanged},
-      {"ScalingByTwoScalesExactly", "scaling by 2 scales loss and gradient exactly", scaling_by_two_scales_exactly},
-      {"HingeLossesAreNonNegative", "hinge losses are >= 0 (or NaN without positive pairs)", hinge_losses_are_non_negative},
+      {"GenericBatchesMatchTheFloat64Oracle", "generic batches match the float64 oracle",
+       generic_batches_match_the_float64_oracle},
+      {"DegenerateBatchesMatchTheFloat32Reference",
+       "degenerate batches match the TF-ordered float32 reference",
+       degenerate_batches_match_the_float32_reference},
+      {"PermutingTheBatchPermutesTheGradient", "batch permutation invariance",
+       permuting_the_batch_permutes_the_gradient},
+      {"RelabellingChangesNothing", "label relabelling invariance (bitwise)",
+       relabelling_changes_nothing},
+      {"TranslationLeavesEuclideanLossesUnchanged",
+       "translation invariance of L2 / squared-L2 (loss bitwise on the lattice)",
+       translation_leaves_euclidean_losses_unchanged},
+      {"ScalingByTwoScalesExactly", "scaling by 2 scales loss and gradient exactly",
+       scaling_by_two_scales_exactly},
+      {"HingeLossesAreNonNegative", "hinge losses are >= 0 (or NaN without positive pairs)",
+       hinge_losses_are_non_negative},
       {"EvaluationIsDeterministic", "same input, same bits", evaluation_is_deterministic},
-      {"NoNanAtZeroDistance", "duplicates give finite L2 gradients (the error mask and 1e-16)", no_nan_at_zero_distance},
+      {"NoNanAtZeroDistance", "duplicates give finite L2 gradients (the error mask and 1e-16)",
+       no_nan_at_zero_distance},
   };
   return properties;
 }

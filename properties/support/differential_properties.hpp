@@ -15,8 +15,8 @@
 namespace tripletcheck::testing {
 
 struct DifferentialProperty {
-  std::string name;         // CamelCase, used as a test name
-  std::string description;  // what it checks, in words
+  std::string name;                          // CamelCase, used as a test name
+  std::string description;                   // what it checks, in words
   std::function<void(const Backend&)> body;  // RC_ASSERTs inside; run under rc::check
 };
 

@@ -25,15 +25,18 @@ std::vector<std::string> edge_classes(const CaseInput& in, const std::vector<dou
     std::sort(row.begin(), row.end());
     if (std::adjacent_find(row.begin(), row.end()) != row.end()) found.insert("tie");
     if (in.spec.loss == Loss::kHard) {
-      const double hp = positives.empty() ? 0 : *std::max_element(positives.begin(), positives.end());
-      const double hn = negatives.empty() ? row.back()
-                                          : *std::min_element(negatives.begin(), negatives.end());
-      if (!in.spec.soft) found.insert(hp - hn + in.spec.margin < 0 ? "hinge inactive" : "hinge active");
+      const double hp =
+          positives.empty() ? 0 : *std::max_element(positives.begin(), positives.end());
+      const double hn =
+          negatives.empty() ? row.back() : *std::min_element(negatives.begin(), negatives.end());
+      if (!in.spec.soft)
+        found.insert(hp - hn + in.spec.margin < 0 ? "hinge inactive" : "hinge active");
       continue;
     }
     for (double p : positives) {
       if (negatives.empty()) continue;
-      const bool farther = std::any_of(negatives.begin(), negatives.end(), [&](double n) { return n > p; });
+      const bool farther =
+          std::any_of(negatives.begin(), negatives.end(), [&](double n) { return n > p; });
       if (!farther) found.insert("largest-negative fallback");
       double chosen = *std::max_element(negatives.begin(), negatives.end());
       for (double n : negatives) {
@@ -42,7 +45,8 @@ std::vector<std::string> edge_classes(const CaseInput& in, const std::vector<dou
       found.insert(in.spec.margin + p - chosen < 0 ? "hinge inactive" : "hinge active");
     }
   }
-  if (in.spec.loss == Loss::kSemiHard && positive_pairs == 0) found.insert("no positive pair (NaN)");
+  if (in.spec.loss == Loss::kSemiHard && positive_pairs == 0)
+    found.insert("no positive pair (NaN)");
   return {found.begin(), found.end()};
 }
 

@@ -19,9 +19,8 @@ Evaluation evaluate_as(const Backend& backend, const CaseInput& in, bool gradien
   EvalOptions options;
   options.gradient = gradient;
   if (in.precomputed) {
-    return widen_result(
-        backend.evaluate(in.spec, DistanceView<T>{values.data(), in.batch, in.labels.data()},
-                         options));
+    return widen_result(backend.evaluate(
+        in.spec, DistanceView<T>{values.data(), in.batch, in.labels.data()}, options));
   }
   return widen_result(backend.evaluate(
       in.spec, BatchView<T>{values.data(), in.batch, in.dim, in.labels.data()}, options));

@@ -12,10 +12,10 @@ namespace tripletcheck::testing {
 
 struct CaseInput {
   LossSpec spec;
-  bool precomputed = false;         // `values` is the B×B distance matrix
+  bool precomputed = false;  // `values` is the B×B distance matrix
   std::int64_t batch = 0;
-  std::int64_t dim = 0;             // B when precomputed
-  std::vector<double> values;       // embeddings or distances, row-major
+  std::int64_t dim = 0;        // B when precomputed
+  std::vector<double> values;  // embeddings or distances, row-major
   std::vector<std::int64_t> labels;
 };
 

@@ -12,7 +12,7 @@ namespace tripletcheck::testing {
 namespace {
 
 // Sizes at and around SIMD widths and tile edges, where vectorized code has tails.
-const std::vector<std::int64_t> kBoundarySizes = {1,  2,  3,  7,   8,   9,   15,  16,  17,  31, 32,
+const std::vector<std::int64_t> kBoundarySizes = {1,  2,  3,  7,  8,   9,   15,  16,  17,  31, 32,
                                                   33, 63, 64, 65, 127, 128, 129, 255, 256, 257};
 
 // Grows with RapidCheck's size (0..100 over a run): small cases first, the largest near the end,
@@ -25,8 +25,7 @@ rc::Gen<std::int64_t> gen_extent(std::int64_t max) {
       if (s <= limit) boundary.push_back(s);
     }
     return rc::gen::weightedOneOf<std::int64_t>(
-        {{1, rc::gen::elementOf(boundary)},
-         {1, rc::gen::inRange<std::int64_t>(1, limit + 1)}});
+        {{1, rc::gen::elementOf(boundary)}, {1, rc::gen::inRange<std::int64_t>(1, limit + 1)}});
   });
 }
 
@@ -86,7 +85,8 @@ GeneratedCase build_generic_case(const LossSpec& spec, std::int64_t batch, std::
     // exactly) until the largest possible distance is at most kSoftDistance.
     constexpr double kSoftDistance = 16;
     const auto largest = [&] {
-      const double norm = std::sqrt(static_cast<double>(dim)) * c.coordinate_range * c.coordinate_scale;
+      const double norm =
+          std::sqrt(static_cast<double>(dim)) * c.coordinate_range * c.coordinate_scale;
       if (spec.metric == Metric::kSquaredL2) return 4 * norm * norm;
       return spec.metric == Metric::kL2 ? 2 * norm : 2.0;
     };
@@ -141,12 +141,12 @@ rc::Gen<GeneratedCase> gen_case(const GeneratorOptions& options, bool separate) 
     const std::int64_t min_dim = spec.metric == Metric::kAngular ? 2 : 1;
     const std::int64_t dim = std::max(min_dim, *gen_extent(options.max_dim));
     // Mostly realistic structures; the degenerate all-same / all-distinct ones one time in five.
-    const auto structure = *rc::gen::weightedElement<LabelStructure>(
-        {{3, LabelStructure::kSamplesPerClass},
-         {3, LabelStructure::kRandom},
-         {2, LabelStructure::kSingletonsMixed},
-         {1, LabelStructure::kAllSame},
-         {1, LabelStructure::kAllDistinct}});
+    const auto structure =
+        *rc::gen::weightedElement<LabelStructure>({{3, LabelStructure::kSamplesPerClass},
+                                                   {3, LabelStructure::kRandom},
+                                                   {2, LabelStructure::kSingletonsMixed},
+                                                   {1, LabelStructure::kAllSame},
+                                                   {1, LabelStructure::kAllDistinct}});
     const int k = *rc::gen::inRange(2, 9);  // samples per class, or number of classes
     // Label values: contiguous, negative, and sparse large ones; TFA only compares for equality.
     const std::int64_t value_scale = *rc::gen::element<std::int64_t>(1, -3, 1000003);

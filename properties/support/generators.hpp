@@ -4,12 +4,12 @@
 // (separation.hpp). Shrinking works on the size, dimension, labels and seed.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <rapidcheck.h>
 
 #include "properties/support/evaluate.hpp"
 #include "properties/support/labels.hpp"
@@ -21,9 +21,9 @@ struct GeneratedCase {
   CaseInput input;
   LabelStructure labels = LabelStructure::kRandom;
   std::uint64_t seed = 0;
-  int coordinate_range = 0;  // integer coordinates in [-R, R] before scaling
+  int coordinate_range = 0;     // integer coordinates in [-R, R] before scaling
   double coordinate_scale = 1;  // a power of two: the scaling is exact
-  int redraws = 0;           // samples re-drawn to separate the decisions
+  int redraws = 0;              // samples re-drawn to separate the decisions
 };
 
 struct GeneratorOptions {

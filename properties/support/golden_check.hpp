@@ -31,7 +31,9 @@ struct GoldenCheck {
   std::string precision;
   QuantityCheck loss;
   QuantityCheck gradient;
-  bool failed() const { return loss.verdict == Verdict::kFail || gradient.verdict == Verdict::kFail; }
+  bool failed() const {
+    return loss.verdict == Verdict::kFail || gradient.verdict == Verdict::kFail;
+  }
   // One line naming the case, the precision, the quantity and the error against its bound.
   std::string describe_failure(const GoldenCase& c, const std::string& backend) const;
 };

@@ -18,8 +18,8 @@ struct GoldenCase {
   // Options, labels and the embeddings (or, for TFA's callable metric, the distance matrix)
   // exactly as TF saw them.
   CaseInput input;
-  double loss = 0;                // TF's output, widened exactly
-  std::vector<double> gradient;   // TF's dLoss/dEmbeddings or dLoss/dD
+  double loss = 0;                                     // TF's output, widened exactly
+  std::vector<double> gradient;                        // TF's dLoss/dEmbeddings or dLoss/dD
   std::string input_file, labels_file, gradient_file;  // relative to the fixture directory
 };
 

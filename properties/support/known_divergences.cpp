@@ -35,13 +35,12 @@ const std::vector<KnownDivergence>& known_divergences() {
   return entries;
 }
 
-const KnownDivergence* find_known_divergence(const std::string& subject,
-                                             const std::string& dtype,
+const KnownDivergence* find_known_divergence(const std::string& subject, const std::string& dtype,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity) {
   for (const auto& e : known_divergences()) {
-    if (e.subject == subject && e.dtype == dtype && e.category == category && e.quantity == quantity &&
-        (e.variant == "*" || e.variant == variant)) {
+    if (e.subject == subject && e.dtype == dtype && e.category == category &&
+        e.quantity == quantity && (e.variant == "*" || e.variant == variant)) {
       const std::lock_guard<std::mutex> lock(used_mutex);
       used.insert(&e);
       return &e;

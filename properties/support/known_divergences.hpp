@@ -21,8 +21,7 @@ struct KnownDivergence {
 
 const std::vector<KnownDivergence>& known_divergences();
 // The entry covering this comparison, or nullptr. Marks the entry as used.
-const KnownDivergence* find_known_divergence(const std::string& subject,
-                                             const std::string& dtype,
+const KnownDivergence* find_known_divergence(const std::string& subject, const std::string& dtype,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity);
 // Entries never returned by find_known_divergence since the program started.

@@ -13,7 +13,8 @@ double max_squared_norm(const CaseInput& in) {
   double largest = 0;
   for (std::int64_t i = 0; i < in.batch; ++i) {
     double s = 0;
-    for (std::int64_t k = 0; k < in.dim; ++k) s += in.values[i * in.dim + k] * in.values[i * in.dim + k];
+    for (std::int64_t k = 0; k < in.dim; ++k)
+      s += in.values[i * in.dim + k] * in.values[i * in.dim + k];
     largest = std::max(largest, s);
   }
   return largest;

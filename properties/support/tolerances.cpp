@@ -47,24 +47,43 @@ std::vector<ToleranceRow> make_table() {
   std::vector<ToleranceRow> rows;
   for (const Quantity q : {Quantity::kLoss, Quantity::kGradient}) {
     // The reference against the real TFA (golden fixtures).
-    rows.push_back({"reference", "float32", q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
-    rows.push_back({"reference", "float64", q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
-    rows.push_back({"reference", "float16", q, Regime::kGolden,
+    rows.push_back(
+        {"reference", "float32", q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
+    rows.push_back(
+        {"reference", "float64", q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
+    rows.push_back({"reference",
+                    "float16",
+                    q,
+                    Regime::kGolden,
                     {0, kFloat16Ulp + kFloat32Reorder, kFloat16Reason}});
-    rows.push_back({"reference", "bfloat16", q, Regime::kGolden,
+    rows.push_back({"reference",
+                    "bfloat16",
+                    q,
+                    Regime::kGolden,
                     {0, kBFloat16Ulp + kFloat32Reorder, kBFloat16Reason}});
     // Any backend against the float64 oracle on generic batches.
-    rows.push_back({"*", "float64", q, Regime::kOracle,
+    rows.push_back({"*",
+                    "float64",
+                    q,
+                    Regime::kOracle,
                     {0, 1e-12, "float64 against float64: both within ~D·2^-53 of the scale"}});
     rows.push_back({"*", "float32", q, Regime::kOracle, {0, kFloat32Reorder, kOracleReason}});
     // TFA's own tests: their numpy reference and an op-by-op float32 replay of the graph.
-    rows.push_back({"reference", "float64", q, Regime::kTfaSuite,
-                    {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
-    rows.push_back({"reference", "float32", q, Regime::kTfaSuite,
-                    {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
+    rows.push_back(
+        {"reference",
+         "float64",
+         q,
+         Regime::kTfaSuite,
+         {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
+    rows.push_back(
+        {"reference",
+         "float32",
+         q,
+         Regime::kTfaSuite,
+         {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
     // The reference's own gradient against finite differences of itself.
-    rows.push_back({"reference", "float64", q, Regime::kFiniteDiff,
-                    {0, 1e-5, kFiniteDifferenceReason}});
+    rows.push_back(
+        {"reference", "float64", q, Regime::kFiniteDiff, {0, 1e-5, kFiniteDifferenceReason}});
   }
   return rows;
 }

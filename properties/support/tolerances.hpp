@@ -25,7 +25,7 @@ struct Tolerance {
 
 struct ToleranceRow {
   std::string subject;  // a backend name, or "*" for any backend without a row of its own
-  std::string dtype;    // the precision the subject computed in: float64, float32, float16, bfloat16
+  std::string dtype;  // the precision the subject computed in: float64, float32, float16, bfloat16
   Quantity quantity;
   Regime regime;
   Tolerance tolerance;
