@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tripletcheck needs from Debian. Idempotent: when every package is present it
 # only checks (no apt-get update), so a second run takes a second.
+# Usage: ci/setup.sh [EXTRA_PACKAGE...]  (optional jobs add theirs, e.g. ci/setup-fuzz.sh)
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,9 @@ packages=(
   libbenchmark-dev libbenchmark-tools python3-scipy  # Google Benchmark 1.7 and its compare.py
   libeigen3-dev                      # the eigen backend
   nlohmann-json3-dev libcli11-dev    # fixtures, reports, the command line
+  python3-torch python3-numpy        # examples/: the PyTorch ports conform_tests checks via exec:
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

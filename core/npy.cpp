@@ -27,6 +27,9 @@ constexpr std::size_t kMagicSize = 6;
 constexpr std::size_t kHeaderAlignment = 64;
 // Version 1.0 stores the header length in 2 bytes; longer headers need version 2.0 (4 bytes).
 constexpr std::size_t kMaxHeaderLengthV1 = 0xFFFF;
+// numpy's NPY_MAXDIMS (64 since numpy 2.0, 32 before). A longer shape is not an array numpy can
+// make, and refusing it keeps messages that print the shape short.
+constexpr std::size_t kMaxRank = 64;
 
 [[noreturn]] void fail(const std::string& name, const std::string& problem) {
   throw NpyError(name + ": " + problem);
@@ -86,7 +89,7 @@ class HeaderParser {
         mark_seen(seen_shape, key);
         header.shape = parse_shape();
       } else {
-        error("unexpected key '" + key + "'");
+        error("unexpected key '" + printable(key) + "'");
       }
       // A comma separates entries and may also trail the last one, as numpy writes it.
       if (skip_space() == ',') {
@@ -126,7 +129,7 @@ class HeaderParser {
   }
 
   void mark_seen(bool& seen, const std::string& key) {
-    if (seen) error("duplicate key '" + key + "'");
+    if (seen) error("duplicate key '" + printable(key) + "'");
     seen = true;
   }
 
@@ -175,6 +178,10 @@ class HeaderParser {
     expect('(');
     std::vector<std::int64_t> shape;
     while (skip_space() != ')') {
+      if (shape.size() == kMaxRank) {
+        fail(name_,
+             "shape has more than " + std::to_string(kMaxRank) + " dimensions (numpy's maximum)");
+      }
       shape.push_back(parse_int());
       if (skip_space() == ',') {
         ++pos_;
@@ -238,7 +245,7 @@ std::string unsupported_kind(std::string_view code) {
 // Maps numpy's descr ("<f4", "|u1", "=i8", ...) to a type, or explains why it cannot.
 NpyType parse_descr(const std::string& descr, const std::string& name) {
   const auto unsupported = [&](const std::string& why) -> NpyType {
-    fail(name, "unsupported dtype '" + descr + "' (" + why + ")");
+    fail(name, "unsupported dtype '" + printable(descr) + "' (" + why + ")");
   };
   std::string_view code(descr);
   char order = '=';  // no byte-order character: native, as numpy reads it
@@ -477,7 +484,8 @@ NpyArray parse_npy(const unsigned char* bytes, std::size_t length, const std::st
   const std::uint64_t expected = checked_byte_count(array.shape, array.type, name);
   const std::size_t data_start = header_start + header_length;
   const std::uint64_t actual = length - data_start;
-  const std::string described = "shape " + shape_string(array.shape) + " of " + header.descr;
+  const std::string described =
+      "shape " + shape_string(array.shape) + " of " + to_string(array.type);
   if (actual < expected) {
     fail(name, "truncated: " + described + " needs " + std::to_string(expected) +
                    " bytes of data, the file has " + std::to_string(actual));
@@ -508,11 +516,8 @@ NpyArray read_npy(const std::string& path) {
   return parse_npy(bytes.data(), bytes.size(), path);
 }
 
-void write_npy(const std::string& path, NpyType type, const std::vector<std::int64_t>& shape,
-               const void* data) {
-  const std::uint64_t data_bytes = checked_byte_count(shape, type, path);
-  if (data_bytes > 0 && data == nullptr) fail(path, "no data to write");
-
+std::string npy_preamble(NpyType type, const std::vector<std::int64_t>& shape) {
+  checked_byte_count(shape, type, "npy_preamble");  // refuses shapes no file can hold
   std::string header = "{'descr': '" + to_string(type) +
                        "', 'fortran_order': False, 'shape': " + shape_string(shape) + ", }";
   // Pad with spaces and end with '\n' so the data starts on an aligned offset, as numpy does.
@@ -529,18 +534,24 @@ void write_npy(const std::string& path, NpyType type, const std::vector<std::int
   header.append(pad_for(preamble), ' ');
   header += '\n';
 
-  std::string preamble_bytes(kMagic, kMagicSize);
-  preamble_bytes += static_cast<char>(major);
-  preamble_bytes += '\0';
+  std::string out(kMagic, kMagicSize);
+  out += static_cast<char>(major);
+  out += '\0';
   for (std::size_t i = 0; i < preamble - kMagicSize - 2; ++i) {
-    preamble_bytes += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
+    out += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
   }
+  return out + header;
+}
+
+void write_npy(const std::string& path, NpyType type, const std::vector<std::int64_t>& shape,
+               const void* data) {
+  const std::uint64_t data_bytes = checked_byte_count(shape, type, path);
+  if (data_bytes > 0 && data == nullptr) fail(path, "no data to write");
+  const std::string preamble = npy_preamble(type, shape);
 
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "wb"));
   if (!file) fail(path, std::string("cannot open for writing: ") + std::strerror(errno));
-  const bool ok = std::fwrite(preamble_bytes.data(), 1, preamble_bytes.size(), file.get()) ==
-                      preamble_bytes.size() &&
-                  std::fwrite(header.data(), 1, header.size(), file.get()) == header.size() &&
+  const bool ok = std::fwrite(preamble.data(), 1, preamble.size(), file.get()) == preamble.size() &&
                   (data_bytes == 0 || std::fwrite(data, 1, data_bytes, file.get()) == data_bytes);
   const int close_status = std::fclose(file.release());
   if (!ok || close_status != 0) fail(path, std::string("cannot write: ") + std::strerror(errno));

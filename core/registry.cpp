@@ -9,6 +9,9 @@
 #ifdef TRIPLETCHECK_HAVE_EIGEN
 #include "optimized/eigen/eigen_backend.hpp"
 #endif
+#ifdef TRIPLETCHECK_HAVE_CUDA
+#include "optimized/cuda/cuda_backend.hpp"
+#endif
 
 namespace tripletcheck {
 
@@ -22,6 +25,9 @@ struct Registry {
     owned.push_back(make_reference_backend());
 #ifdef TRIPLETCHECK_HAVE_EIGEN
     owned.push_back(make_eigen_backend());
+#endif
+#ifdef TRIPLETCHECK_HAVE_CUDA
+    owned.push_back(make_cuda_backend());  // listed everywhere, available only with a GPU
 #endif
     for (const auto& b : owned) list.push_back(b.get());
   }

@@ -1,20 +1,16 @@
 // `tripletcheck eval` and `tripletcheck backends` as a user runs them: the built binary on .npy
-// files, checking the JSON on stdout, the gradient files, and one-line errors with exit status 2.
+// files, checking the JSON on stdout and the gradient files. Bad input: error_table.cpp.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <limits>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli_run.hpp"
 #include "temp_dir.hpp"
 #include "tripletcheck/half.hpp"
 #include "tripletcheck/npy.hpp"
@@ -26,6 +22,8 @@ using nlohmann::json;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+using tripletcheck_test::CliRun;
+using tripletcheck_test::run_cli;
 using tripletcheck_test::TempDir;
 
 // Usage and input errors: the status scripts test for (DESIGN.md, "The command line").
@@ -37,39 +35,9 @@ constexpr double kDoctestHardL2 = 1.0;
 // The doctests' float32 value is printed to 8 digits; float32 rounding is ~2e-7 here.
 constexpr double kDoctestTolerance = 1e-6;
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 class EvalCliTest : public ::testing::Test {
  protected:
-  CliRun run(const std::vector<std::string>& args) {
-    std::string command = shell_quote(TRIPLETCHECK_CLI_PATH);
-    for (const std::string& a : args) command += " " + shell_quote(a);
-    const std::string out = dir_.path("stdout.txt"), err = dir_.path("stderr.txt");
-    command += " >" + shell_quote(out) + " 2>" + shell_quote(err);
-    const int raw = std::system(command.c_str());
-    CliRun result;
-    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    result.out = slurp(out);
-    result.err = slurp(err);
-    return result;
-  }
+  CliRun run(const std::vector<std::string>& args) { return run_cli(args, dir_.path("")); }
 
   // Runs `eval` with `args` and returns the parsed JSON, failing the test on a non-zero exit.
   json eval_ok(std::vector<std::string> args) {
@@ -79,17 +47,6 @@ class EvalCliTest : public ::testing::Test {
     EXPECT_EQ(r.err, "");
     EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one JSON object: " << r.out;
     return r.status == 0 ? json::parse(r.out) : json::object();
-  }
-
-  // Runs `eval` with `args`, expecting exit 2, nothing on stdout, and one error line on stderr.
-  std::string eval_error(std::vector<std::string> args) {
-    args.insert(args.begin(), "eval");
-    const CliRun r = run(args);
-    EXPECT_EQ(r.status, kExitUsage) << r.out << r.err;
-    EXPECT_EQ(r.out, "");
-    EXPECT_THAT(r.err, StartsWith("tripletcheck: error: "));
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    return r.err;
   }
 
   template <class T>
@@ -103,16 +60,6 @@ class EvalCliTest : public ::testing::Test {
   // The doctest inputs: X = [[0, 1], [1, 0]] in float32, labels [0, 0] as int64.
   std::string doctest_x() { return write<float>("x.npy", NpyType::kFloat32, {2, 2}, {0, 1, 1, 0}); }
   std::string doctest_y() { return write<std::int64_t>("y.npy", NpyType::kInt64, {2}, {0, 0}); }
-
-  // Replaces `from` by `to` (same length) in a file: makes a malformed file from a good one.
-  static void patch(const std::string& path, const std::string& from, const std::string& to) {
-    std::string bytes = slurp(path);
-    const auto at = bytes.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    ASSERT_EQ(from.size(), to.size());
-    bytes.replace(at, from.size(), to);
-    std::ofstream(path, std::ios::binary) << bytes;
-  }
 
   TempDir dir_;
 };
@@ -235,85 +182,6 @@ TEST_F(EvalCliTest, AcceptsEveryIntegerLabelDtypeAndAColumn) {
         eval_ok({"--embeddings", x, "--labels", write("labels.npy", c.type, c.shape, zeros)});
     EXPECT_NEAR(j["loss"].get<double>(), kDoctestSemihardL2, kDoctestTolerance);
   }
-}
-
-TEST_F(EvalCliTest, RejectsMalformedNpyFiles) {
-  const std::string y = doctest_y();
-  const std::string text = dir_.path("text.npy");
-  std::ofstream(text) << "this is not numpy\n";
-  EXPECT_THAT(eval_error({"--embeddings", text, "--labels", y}),
-              AllOf(HasSubstr("bad magic"), HasSubstr(text)));
-
-  const std::string truncated = doctest_x();
-  std::filesystem::resize_file(truncated, std::filesystem::file_size(truncated) - 3);
-  EXPECT_THAT(eval_error({"--embeddings", truncated, "--labels", y}), HasSubstr("truncated"));
-
-  const std::string complex = write<float>("c.npy", NpyType::kFloat32, {2, 1}, {0, 1, 1, 0});
-  patch(complex, "<f4", "<c8");
-  EXPECT_THAT(eval_error({"--embeddings", complex, "--labels", y}),
-              AllOf(HasSubstr("unsupported dtype"), HasSubstr("complex")));
-
-  const std::string fortran = doctest_x();
-  patch(fortran, "False", "True ");
-  EXPECT_THAT(eval_error({"--embeddings", fortran, "--labels", y}), HasSubstr("Fortran"));
-}
-
-TEST_F(EvalCliTest, RejectsWrongShapesAndDtypes) {
-  const std::string x = doctest_x(), y = doctest_y();
-  const std::string rank3 = write<float>("r3.npy", NpyType::kFloat32, {2, 1, 2}, {0, 1, 1, 0});
-  EXPECT_THAT(eval_error({"--embeddings", rank3, "--labels", y}),
-              AllOf(HasSubstr("rank 2"), HasSubstr("[2, 1, 2]")));
-
-  const std::string y3 = write<std::int64_t>("y3.npy", NpyType::kInt64, {3}, {0, 0, 1});
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y3}),
-              AllOf(HasSubstr("3 labels"), HasSubstr("batch of 2")));
-
-  const std::string yf = write<float>("yf.npy", NpyType::kFloat32, {2}, {0, 0});
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", yf}),
-              AllOf(HasSubstr("labels must be an integer array"), HasSubstr("<f4")));
-
-  const std::string yb = write<std::uint8_t>("yb.npy", NpyType::kBool, {2}, {0, 0});
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", yb}), HasSubstr("|b1"));
-
-  const std::string y12 = write<std::int64_t>("y12.npy", NpyType::kInt64, {1, 2}, {0, 0});
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y12}), HasSubstr("[B] or [B, 1]"));
-
-  const std::string xi = write<std::int32_t>("xi.npy", NpyType::kInt32, {2, 2}, {0, 1, 1, 0});
-  EXPECT_THAT(eval_error({"--embeddings", xi, "--labels", y}), HasSubstr("<i4"));
-
-  const std::string d23 = write<float>("d23.npy", NpyType::kFloat32, {2, 3}, {0, 1, 1, 0, 1, 1});
-  EXPECT_THAT(eval_error({"--distances", d23, "--labels", y}), HasSubstr("[B, B]"));
-}
-
-TEST_F(EvalCliTest, RejectsBadArguments) {
-  const std::string x = doctest_x(), y = doctest_y();
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--backend", "nope"}),
-              AllOf(HasSubstr("backend"), HasSubstr("nope"), HasSubstr("reference")));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--metric", "l2"}),
-              AllOf(HasSubstr("metric"), HasSubstr("l2")));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--loss", "soft"}), HasSubstr("loss"));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--margin", "nan"}),
-              AllOf(HasSubstr("margin"), HasSubstr("nan")));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--margin", "one"}),
-              HasSubstr("margin"));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--soft"}), HasSubstr("soft"));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--distances", x, "--labels", y}),
-              HasSubstr("--distances"));
-  EXPECT_THAT(eval_error({"--embeddings", x}), HasSubstr("--labels"));
-  EXPECT_THAT(eval_error({"--labels", y}), HasSubstr("--embeddings"));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", y, "--bogus"}), HasSubstr("--bogus"));
-
-  const std::string missing = dir_.path("missing.npy");
-  EXPECT_THAT(eval_error({"--embeddings", missing, "--labels", y}),
-              AllOf(HasSubstr(missing), HasSubstr("No such file")));
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", missing}), HasSubstr(missing));
-}
-
-TEST_F(EvalCliTest, StrictRejectsNonFiniteEmbeddings) {
-  const std::string x = write<float>("xnan.npy", NpyType::kFloat32, {2, 2},
-                                     {0, std::numeric_limits<float>::quiet_NaN(), 1, 0});
-  EXPECT_THAT(eval_error({"--embeddings", x, "--labels", doctest_y(), "--strict"}),
-              HasSubstr("non-finite"));
 }
 
 TEST_F(EvalCliTest, HelpDescribesTheCommands) {

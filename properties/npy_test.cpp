@@ -1,5 +1,6 @@
 // The .npy reader and writer: round trips of every type, the header variants numpy and other
-// writers produce, and every malformed file the reader must reject with a clear NpyError.
+// writers produce, and the parser's messages for unparsable headers and unsupported dtypes.
+// Hostile files (bad magic, lying lengths and shapes, truncation) are in error_table.cpp.
 #include "tripletcheck/npy.hpp"
 
 #include <gmock/gmock.h>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "npy_bytes.hpp"
 #include "temp_dir.hpp"
 #include "tripletcheck/half.hpp"
 
@@ -20,29 +22,14 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using tripletcheck_test::npy_bytes;
+using tripletcheck_test::npy_dict;
 using tripletcheck_test::TempDir;
 
 constexpr NpyType kAllTypes[] = {NpyType::kFloat16, NpyType::kFloat32, NpyType::kFloat64,
                                  NpyType::kInt8,    NpyType::kInt16,   NpyType::kInt32,
                                  NpyType::kInt64,   NpyType::kUInt8,   NpyType::kUInt16,
                                  NpyType::kUInt32,  NpyType::kUInt64,  NpyType::kBool};
-
-// A raw .npy file: magic, version, little-endian header length, header text, then `data`.
-std::string npy_bytes(const std::string& header, const std::string& data = "", int major = 1,
-                      int minor = 0) {
-  std::string out = "\x93NUMPY";
-  out += static_cast<char>(major);
-  out += static_cast<char>(minor);
-  const int length_bytes = major == 1 ? 2 : 4;
-  for (int i = 0; i < length_bytes; ++i)
-    out += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
-  return out + header + data;
-}
-
-std::string dict(const std::string& descr, const std::string& shape, bool fortran = false) {
-  return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
-         ", 'shape': " + shape + ", }\n";
-}
 
 class NpyTest : public ::testing::Test {
  protected:
@@ -143,7 +130,7 @@ TEST_F(NpyTest, ConvertsElements) {
 TEST_F(NpyTest, ReadsVersions2And3) {
   const std::string data(8, '\0');
   for (int major : {2, 3}) {
-    const NpyArray a = read_bytes(npy_bytes(dict("<f4", "(2,)"), data, major));
+    const NpyArray a = read_bytes(npy_bytes(npy_dict("<f4", "(2,)"), data, major));
     EXPECT_EQ(a.type, NpyType::kFloat32);
     EXPECT_EQ(a.shape, std::vector<std::int64_t>{2});
   }
@@ -182,31 +169,9 @@ TEST_F(NpyTest, AcceptsByteOrderSpellings) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.descr);
     const NpyArray a =
-        read_bytes(npy_bytes(dict(c.descr, "(3,)"), std::string(3 * item_size(c.type), '\1')));
+        read_bytes(npy_bytes(npy_dict(c.descr, "(3,)"), std::string(3 * item_size(c.type), '\1')));
     EXPECT_EQ(a.type, c.type);
   }
-}
-
-TEST_F(NpyTest, RejectsBadMagic) {
-  EXPECT_THAT(error_of("PK\x03\x04 this is a zip file"), HasSubstr("bad magic"));
-  EXPECT_THAT(error_of(""), HasSubstr("bad magic"));
-  EXPECT_THAT(error_of("\x93NUM"), HasSubstr("bad magic"));
-}
-
-TEST_F(NpyTest, RejectsUnknownVersion) {
-  EXPECT_THAT(error_of(npy_bytes(dict("<f4", "()"), "abcd", 4)), HasSubstr("version 4.0"));
-  EXPECT_THAT(error_of(npy_bytes(dict("<f4", "()"), "abcd", 1, 1)), HasSubstr("version 1.1"));
-  EXPECT_THAT(error_of(std::string("\x93NUMPY\x01", 7)), HasSubstr("truncated"));
-}
-
-TEST_F(NpyTest, RejectsHeaderLengthPastEnd) {
-  std::string bytes = npy_bytes(dict("<f4", "()"));
-  bytes.resize(bytes.size() - 5);
-  EXPECT_THAT(error_of(bytes), HasSubstr("past the end"));
-  EXPECT_THAT(error_of(std::string("\x93NUMPY\x02\x00\x10", 9)), HasSubstr("header length"));
-  // A version 2.0 length near 4 GiB must be refused, not allocated.
-  EXPECT_THAT(error_of(std::string("\x93NUMPY\x02\x00\xff\xff\xff\xff{}", 14)),
-              HasSubstr("past the end"));
 }
 
 TEST_F(NpyTest, RejectsUnparsableHeaders) {
@@ -234,12 +199,6 @@ TEST_F(NpyTest, RejectsUnparsableHeaders) {
   }
 }
 
-TEST_F(NpyTest, RejectsFortranOrder) {
-  EXPECT_THAT(error_of(npy_bytes(dict("<f4", "(2, 2)", true), std::string(16, '\0'))),
-              AllOf(HasSubstr("Fortran-order arrays are not supported"),
-                    HasSubstr("np.ascontiguousarray")));
-}
-
 TEST_F(NpyTest, RejectsUnsupportedDtypesSayingWhich) {
   const struct {
     const char* descr;
@@ -253,7 +212,7 @@ TEST_F(NpyTest, RejectsUnsupportedDtypesSayingWhich) {
                {"", "not a numpy type"},  {"float32", "not a numpy type"}};
   for (const auto& c : cases) {
     SCOPED_TRACE(c.descr);
-    EXPECT_THAT(error_of(npy_bytes(dict(c.descr, "(1,)"), std::string(16, '\0'))),
+    EXPECT_THAT(error_of(npy_bytes(npy_dict(c.descr, "(1,)"), std::string(16, '\0'))),
                 AllOf(HasSubstr("unsupported dtype"), HasSubstr(std::string("'") + c.descr + "'"),
                       HasSubstr(c.why)));
   }
@@ -262,30 +221,9 @@ TEST_F(NpyTest, RejectsUnsupportedDtypesSayingWhich) {
       HasSubstr("structured"));
 }
 
-TEST_F(NpyTest, RejectsNegativeDimensions) {
-  EXPECT_THAT(error_of(npy_bytes(dict("<f4", "(2, -3)"))),
-              AllOf(HasSubstr("negative dimension -3"), HasSubstr("(2, -3)")));
-}
-
-TEST_F(NpyTest, RejectsOverflowingShapes) {
-  // 2^62 elements of 4 bytes: the element count fits in int64, the byte count does not.
-  EXPECT_THAT(error_of(npy_bytes(dict("<f4", "(4611686018427387904,)"))), HasSubstr("overflows"));
-  EXPECT_THAT(error_of(npy_bytes(dict("|u1", "(4294967296, 4294967296)"))), HasSubstr("overflows"));
-  // A zero extent makes the array empty, whatever the other extents.
-  EXPECT_EQ(read_bytes(npy_bytes(dict("<f8", "(4294967296, 4294967296, 0)"))).size(), 0);
-}
-
-TEST_F(NpyTest, RejectsTruncatedDataWithoutAllocatingTheDeclaredSize) {
-  EXPECT_THAT(error_of(npy_bytes(dict("<f8", "(2, 3)"), std::string(40, '\0'))),
-              AllOf(HasSubstr("truncated"), HasSubstr("48"), HasSubstr("40")));
-  // 8 TB declared, 8 bytes present: must fail on the sizes, not in an allocation.
-  EXPECT_THAT(error_of(npy_bytes(dict("<f8", "(1000000000000,)"), std::string(8, '\0'))),
-              AllOf(HasSubstr("truncated"), HasSubstr("8000000000000")));
-}
-
-TEST_F(NpyTest, RejectsDataLongerThanDeclared) {
-  EXPECT_THAT(error_of(npy_bytes(dict("<f4", "(2,)"), std::string(12, '\0'))),
-              AllOf(HasSubstr("longer than declared"), HasSubstr("8"), HasSubstr("12")));
+TEST_F(NpyTest, AcceptsAnEmptyArrayWhoseOtherExtentsOverflow) {
+  // A zero extent makes the array empty, whatever the other extents (numpy allows this).
+  EXPECT_EQ(read_bytes(npy_bytes(npy_dict("<f8", "(4294967296, 4294967296, 0)"))).size(), 0);
 }
 
 TEST_F(NpyTest, ReportsUnreadableFiles) {
@@ -303,7 +241,7 @@ TEST_F(NpyTest, ReportsUnreadableFiles) {
 }
 
 TEST(NpyParse, ParsesFromMemoryAndNamesTheSource) {
-  const std::string bytes = npy_bytes(dict("<i4", "(1,)"), std::string("\x2A\0\0\0", 4));
+  const std::string bytes = npy_bytes(npy_dict("<i4", "(1,)"), std::string("\x2A\0\0\0", 4));
   const NpyArray a =
       parse_npy(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), "memory");
   EXPECT_EQ(a.to_int64(), std::vector<std::int64_t>{42});

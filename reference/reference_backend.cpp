@@ -3,9 +3,16 @@
 // denormals flushed, as TF's CPU kernels do.
 #include "reference/reference_backend.hpp"
 
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <system_error>
 #include <type_traits>
 
 #include "reference/distances.hpp"
+#include "reference/footprint.hpp"
 #include "reference/hard_loss.hpp"
 #include "reference/semihard_loss.hpp"
 #include "tripletcheck/errors.hpp"
@@ -17,16 +24,34 @@ using reference::FlushDenormalsGuard;
 using reference::LossOnDistances;
 using reference::Matrix;
 
-// The reference is O(B³) in time (TFA's semi-hard graph, loop for loop). Past this batch size a
-// call would run for many minutes, so it refuses up front instead.
-constexpr std::int64_t kMaxReferenceBatch = 4096;
-
-void check_batch_size(std::int64_t batch) {
-  if (batch > kMaxReferenceBatch) {
-    throw InvalidArgument("batch", std::to_string(batch),
-                          "the reference backend is O(B³) and limited to B <= " +
-                              std::to_string(kMaxReferenceBatch) + "; use a fast backend");
+// The cap of this call: a fixed one, or the environment's, or the default.
+std::uint64_t max_bytes(std::optional<std::uint64_t> fixed) {
+  if (fixed) return *fixed;
+  const char* text = std::getenv(kReferenceMaxBytesVariable);
+  if (text == nullptr || *text == '\0') return kDefaultReferenceMaxBytes;
+  std::uint64_t value = 0;
+  const char* end = text + std::strlen(text);
+  const auto [stop, error] = std::from_chars(text, end, value);
+  if (error != std::errc() || stop != end) {
+    throw InvalidArgument(kReferenceMaxBytesVariable, std::string("\"") + text + "\"",
+                          "must be a whole number of bytes");
   }
+  return value;
+}
+
+template <class T>
+void check_footprint(std::int64_t batch, std::int64_t dim, bool precomputed,
+                     std::optional<std::uint64_t> fixed_cap) {
+  const std::uint64_t needed = reference::peak_bytes(batch, dim, precomputed, sizeof(T));
+  const std::uint64_t allowed = max_bytes(fixed_cap);
+  if (needed <= allowed) return;
+  const std::string shape = precomputed
+                                ? "B = " + std::to_string(batch) + " precomputed"
+                                : "B = " + std::to_string(batch) + ", D = " + std::to_string(dim);
+  throw ResourceLimit(
+      "the reference backend at " + shape + " (" + (sizeof(T) == 4 ? "float32" : "float64") +
+          ", several B×B matrices, O(B²·D + B²·P) time)",
+      needed, allowed, std::string("use a fast backend, or raise ") + kReferenceMaxBytesVariable);
 }
 
 template <class T>
@@ -38,8 +63,9 @@ LossOnDistances<T> loss_on_distances(const LossSpec& spec, const Matrix<T>& d,
 }
 
 template <class T>
-Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool gradient) {
-  check_batch_size(batch.batch);
+Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool gradient,
+                         std::optional<std::uint64_t> cap) {
+  check_footprint<T>(batch.batch, batch.dim, false, cap);
   const FlushDenormalsGuard flush(std::is_same_v<T, float>);
   Matrix<T> x(batch.batch, batch.dim);
   x.values.assign(batch.embeddings, batch.embeddings + batch.batch * batch.dim);
@@ -52,8 +78,9 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
 }
 
 template <class T>
-Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool gradient) {
-  check_batch_size(view.batch);
+Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool gradient,
+                        std::optional<std::uint64_t> cap) {
+  check_footprint<T>(view.batch, 0, true, cap);
   const FlushDenormalsGuard flush(std::is_same_v<T, float>);
   Matrix<T> d(view.batch, view.batch);
   d.values.assign(view.distances, view.distances + view.batch * view.batch);
@@ -66,6 +93,8 @@ Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool 
 
 class ReferenceBackend final : public Backend {
  public:
+  explicit ReferenceBackend(std::optional<std::uint64_t> max_bytes) : max_bytes_(max_bytes) {}
+
   std::string name() const override { return "reference"; }
   std::string description() const override {
     return "plain loops over TFA's graph (SPEC.md), float64 oracle and TF-ordered float32";
@@ -80,21 +109,30 @@ class ReferenceBackend final : public Backend {
 
  protected:
   Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
-    return run_embeddings(s, b, g);
+    return run_embeddings(s, b, g, max_bytes_);
   }
   Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
-    return run_embeddings(s, b, g);
+    return run_embeddings(s, b, g, max_bytes_);
   }
   Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
-    return run_distances(s, d, g);
+    return run_distances(s, d, g, max_bytes_);
   }
   Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
-    return run_distances(s, d, g);
+    return run_distances(s, d, g, max_bytes_);
   }
+
+ private:
+  std::optional<std::uint64_t> max_bytes_;  // empty: the environment's cap, or the default
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> make_reference_backend() { return std::make_unique<ReferenceBackend>(); }
+std::unique_ptr<Backend> make_reference_backend() {
+  return std::make_unique<ReferenceBackend>(std::nullopt);
+}
+
+std::unique_ptr<Backend> make_reference_backend(std::uint64_t max_bytes) {
+  return std::make_unique<ReferenceBackend>(max_bytes);
+}
 
 }  // namespace tripletcheck

@@ -10,14 +10,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "tripletcheck/backend.hpp"
 #include "tripletcheck/errors.hpp"
-#include "tripletcheck/half.hpp"
 #include "tripletcheck/npy.hpp"
+#include "tripletcheck/npy_eval.hpp"
 #include "tripletcheck/options.hpp"
 #include "tripletcheck/registry.hpp"
 #include "tripletcheck/validate.hpp"
@@ -38,21 +37,6 @@ struct EvalArgs {
   bool strict = false;
 };
 
-// The inputs after every shape and dtype check, ready to view.
-struct Inputs {
-  NpyArray values;  // embeddings [B, D] or distances [B, B], floating point
-  bool precomputed = false;
-  std::vector<std::int64_t> labels;
-  std::int64_t batch = 0;
-  std::int64_t dim = 0;  // 0 for distances: there is no embedding dimension
-};
-
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
-}
-
 std::string dtype_name(NpyType type) {
   switch (type) {
     case NpyType::kFloat16:
@@ -66,103 +50,14 @@ std::string dtype_name(NpyType type) {
   }
 }
 
-std::vector<std::int64_t> load_labels(const std::string& path) {
-  const NpyArray array = read_npy(path);
-  if (!array.is_integer()) {
-    throw InvalidArgument("labels", path,
-                          "labels must be an integer array, got " + to_string(array.type));
-  }
-  // TFA reshapes labels to [shape[0], 1], which accepts [B], [B,1], [B,1,1], ...
-  bool column = !array.shape.empty();
-  for (std::size_t i = 1; i < array.shape.size(); ++i) column = column && array.shape[i] == 1;
-  if (!column) {
-    throw InvalidArgument("labels", path,
-                          "labels must have shape [B] or [B, 1], got " + shape_text(array.shape));
-  }
-  return array.to_int64();
-}
-
-Inputs load_inputs(const EvalArgs& args) {
-  Inputs in;
-  in.precomputed = !args.distances.empty();
-  const std::string& path = in.precomputed ? args.distances : args.embeddings;
-  const char* argument = in.precomputed ? "distances" : "embeddings";
-  in.values = read_npy(path);
-  if (!in.values.is_floating()) {
-    throw InvalidArgument(argument, path,
-                          std::string(argument) + " must be float16, float32 or float64, got " +
-                              to_string(in.values.type));
-  }
-  const auto& shape = in.values.shape;
-  if (in.precomputed && (shape.size() != 2 || shape[0] != shape[1])) {
-    throw InvalidArgument(argument, path,
-                          "distances must be a [B, B] matrix, got shape " + shape_text(shape));
-  }
-  if (!in.precomputed && shape.size() != 2) {
-    throw InvalidArgument(argument, path,
-                          "embeddings must have rank 2 [B, D], got shape " + shape_text(shape));
-  }
-  in.batch = shape[0];
-  in.dim = in.precomputed ? 0 : shape[1];
-
-  in.labels = load_labels(args.labels);
-  if (static_cast<std::int64_t>(in.labels.size()) != in.batch) {
-    throw InvalidArgument("labels", args.labels,
-                          std::to_string(in.labels.size()) + " labels for a batch of " +
-                              std::to_string(in.batch) + " (" + argument + " shape " +
-                              shape_text(shape) + ")");
-  }
+// Reads and checks the arrays: the values first, so a bad embeddings file is reported before the
+// labels file is even opened.
+NpyInputs load_inputs(const EvalArgs& args) {
+  const bool precomputed = !args.distances.empty();
+  const std::string& path = precomputed ? args.distances : args.embeddings;
+  NpyInputs in = values_from_npy(read_npy(path), precomputed, path);
+  labels_from_npy(in, read_npy(args.labels), args.labels);
   return in;
-}
-
-// Evaluates in T. `half`: the input was float16, so (as TFA does) compute in float32 and round
-// the loss and gradient back to float16.
-template <class T>
-Result<T> evaluate_as(const Backend& backend, const LossSpec& spec, const EvalOptions& options,
-                      const Inputs& in, const std::vector<T>& values, bool half) {
-  if (in.precomputed) {
-    const DistanceView<T> view{values.data(), in.batch, in.labels.data()};
-    Result<T> result = backend.evaluate(spec, view, options);
-    if constexpr (std::is_same_v<T, float>) {
-      if (half) {
-        // evaluate_half takes embeddings only; this is the same rounding for dLoss/dD.
-        result.loss = round_to_half(static_cast<float>(result.loss), HalfType::kFloat16);
-        for (float& g : result.grad) g = round_to_half(g, HalfType::kFloat16);
-      }
-    }
-    return result;
-  }
-  const BatchView<T> view{values.data(), in.batch, in.dim, in.labels.data()};
-  if constexpr (std::is_same_v<T, float>) {
-    if (half) return evaluate_half(backend, spec, view, HalfType::kFloat16, options);
-  }
-  return backend.evaluate(spec, view, options);
-}
-
-// Writes the gradient in the input's dtype and shape.
-template <class T>
-void write_gradient(const std::string& path, const Inputs& in, const std::vector<T>& grad) {
-  if (in.values.type == NpyType::kFloat16) {
-    std::vector<std::uint16_t> bits(grad.size());
-    for (std::size_t i = 0; i < grad.size(); ++i) {
-      bits[i] = float_to_half_bits(static_cast<float>(grad[i]), HalfType::kFloat16);
-    }
-    write_npy(path, NpyType::kFloat16, in.values.shape, bits.data());
-    return;
-  }
-  write_npy(path, in.values.type, in.values.shape, grad.data());
-}
-
-// Evaluates in the input's precision, writes the gradient if asked, returns the loss.
-double evaluate(const Backend& backend, const LossSpec& spec, const EvalOptions& options,
-                const Inputs& in, const std::string& grad_out) {
-  const auto run = [&](const auto& values, bool half) {
-    const auto result = evaluate_as(backend, spec, options, in, values, half);
-    if (!grad_out.empty()) write_gradient(grad_out, in, result.grad);
-    return result.loss;
-  };
-  if (in.values.type == NpyType::kFloat64) return run(in.values.to_double(), false);
-  return run(in.values.to_float(), in.values.type == NpyType::kFloat16);
 }
 
 // %.17g round-trips any double. JSON has no NaN or Inf, so those are spelled as strings.
@@ -187,8 +82,13 @@ void run_eval(const EvalArgs& args) {
   validate(spec, options);
   const Backend& backend = find_backend(args.backend);
 
-  const Inputs in = load_inputs(args);
-  const double loss = evaluate(backend, spec, options, in, args.grad_out);
+  const NpyInputs in = load_inputs(args);
+  const NpyEvaluation result = evaluate_npy(backend, spec, in, options);
+  if (!args.grad_out.empty()) {
+    write_npy(args.grad_out, result.gradient.type, result.gradient.shape,
+              result.gradient.data.data());
+  }
+  const double loss = result.loss;
 
   // Built by hand rather than with nlohmann::json to control the number format (see above).
   using nlohmann::json;

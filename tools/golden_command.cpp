@@ -38,6 +38,12 @@ std::vector<const Backend*> chosen_backends(const std::vector<std::string>& name
 }
 
 void run(const GoldenArgs& args) {
+  // Opened first: an unwritable report is bad input, found before minutes of checks.
+  std::ofstream report_file;
+  if (!args.report.empty()) {
+    report_file.open(args.report);
+    if (!report_file) throw InvalidArgument("--report", args.report, "cannot write this file");
+  }
   const testing::GoldenManifest manifest = testing::load_golden_manifest(args.fixtures);
   std::ostringstream report;
   report << "# Golden fixtures\n\n"
@@ -77,11 +83,7 @@ void run(const GoldenArgs& args) {
     failures += summary.failures();
   }
   std::cout << report.str();
-  if (!args.report.empty()) {
-    std::ofstream out(args.report);
-    if (!out) throw InvalidArgument("--report", args.report, "cannot write this file");
-    out << report.str();
-  }
+  if (report_file.is_open()) report_file << report.str();
   if (failures > 0) {
     throw ChecksFailed(std::to_string(failures) + " golden comparisons failed (see the report)");
   }

@@ -6,9 +6,13 @@
 #include <string>
 
 #include "backends_command.hpp"
+#include "bench_report_command.hpp"
 #include "checks_failed.hpp"
+#include "compare_command.hpp"
+#include "conform_command.hpp"
 #include "eval_command.hpp"
 #include "golden_command.hpp"
+#include "mutation_command.hpp"
 #include "tripletcheck/errors.hpp"
 
 namespace {
@@ -36,15 +40,28 @@ int main(int argc, char** argv) {
       "(triplet_hard_loss, triplet_semihard_loss).",
       "tripletcheck"};
   app.set_version_flag("--version", TRIPLETCHECK_VERSION);
-  app.require_subcommand(1);
+  // At most one here, and "none" reported after parsing: CLI11 checks a required subcommand before
+  // unexpected words, so "tripletcheck evl" would only say that a subcommand is required.
+  app.require_subcommand(0, 1);
   app.footer("Run 'tripletcheck <command> --help' for the options of a command.");
 
   tripletcheck::cli::add_eval_command(app);
   tripletcheck::cli::add_backends_command(app);
   tripletcheck::cli::add_golden_command(app);
+  tripletcheck::cli::add_bench_report_command(app);
+  tripletcheck::cli::add_compare_command(app);
+  tripletcheck::cli::add_conform_command(app);
+  tripletcheck::cli::add_mutation_command(app);
 
   try {
     app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::string names;
+      for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      }
+      return report("A subcommand is required: " + names + " (see --help)", kExitUsage);
+    }
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return app.exit(e);  // --help, --version

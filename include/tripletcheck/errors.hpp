@@ -36,14 +36,18 @@ class Unavailable : public Error {
   using Error::Error;
 };
 
-// The evaluation would need more memory than the backend is allowed to take.
+// The evaluation would need more memory than the backend is allowed to take. Thrown up front,
+// before anything large is allocated. `advice` (optional) says how to get past the limit.
 class ResourceLimit : public Error {
  public:
-  ResourceLimit(const std::string& what, std::uint64_t bytes_needed, std::uint64_t bytes_allowed);
+  ResourceLimit(const std::string& what, std::uint64_t bytes_needed, std::uint64_t bytes_allowed,
+                const std::string& advice = "");
   std::uint64_t bytes_needed() const { return bytes_needed_; }
+  std::uint64_t bytes_allowed() const { return bytes_allowed_; }
 
  private:
   std::uint64_t bytes_needed_;
+  std::uint64_t bytes_allowed_;
 };
 
 }  // namespace tripletcheck

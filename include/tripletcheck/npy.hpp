@@ -55,6 +55,9 @@ std::size_t item_size(NpyType type);
 NpyArray read_npy(const std::string& path);
 NpyArray parse_npy(const unsigned char* bytes, std::size_t length, const std::string& name);
 
+// The bytes of a file before its data: magic, version, header length and the padded header, as
+// write_npy writes them. Appending the C-order little-endian data makes a complete file.
+std::string npy_preamble(NpyType type, const std::vector<std::int64_t>& shape);
 // Writes a version 1.0 file (2.0 if the header needs it), little-endian, C order.
 void write_npy(const std::string& path, NpyType type, const std::vector<std::int64_t>& shape,
                const void* data);

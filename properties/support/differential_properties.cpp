@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "properties/support/agreement_sink.hpp"
 #include "properties/support/comparison.hpp"
 #include "properties/support/edge_classes.hpp"
 #include "properties/support/generators.hpp"
@@ -50,52 +51,82 @@ void classify(const CaseInput& in) {
   for (const auto& edge : edge_classes(in, exact_distances(in))) RC_TAG(edge);
 }
 
+// What a comparison was made against, for the report (agreement_sink.hpp).
+struct Against {
+  const CaseInput& input;
+  const std::string& precision;
+  const char* what;
+};
+
 // Asserts agreement within the table's bound, logging the numbers when it fails.
-void assert_agrees(const Agreement& a, const Tolerance& tol, const std::string& what) {
+void assert_agrees(const Agreement& a, const Tolerance& tol, const std::string& quantity,
+                   const Against& against) {
+  record_agreement({&against.input, against.precision,
+                    quantity == "loss" ? Quantity::kLoss : Quantity::kGradient, against.what, a,
+                    a.within(tol)});
   if (!a.within(tol))
-    RC_LOG() << what << ": " << a.describe() << " (bound " << tol.abs << " + " << tol.rel
+    RC_LOG() << against.precision << " " << quantity << " against " << against.what << ": "
+             << a.describe() << " (bound " << tol.abs << " + " << tol.rel
              << "·scale: " << tol.reason << ")\n";
   RC_ASSERT(a.within(tol));
 }
 
 void assert_agrees_with(const Evaluation& actual, const Evaluation& expected, const CaseInput& in,
-                        const Tolerance& loss_tol, const Tolerance& grad_tol, bool gradients) {
+                        const Tolerance& loss_tol, const Tolerance& grad_tol, bool gradients,
+                        const Against& against) {
   if (std::isnan(expected.loss) && in.spec.loss == Loss::kSemiHard) {
     RC_ASSERT(std::isnan(actual.loss));
     RC_ASSERT(is_no_positive_pair_gradient(actual.gradient, in.spec.metric == Metric::kAngular));
     return;
   }
-  assert_agrees(compare_loss(actual.loss, expected.loss, loss_scale(in)), loss_tol, "loss");
+  assert_agrees(compare_loss(actual.loss, expected.loss, loss_scale(in)), loss_tol, "loss",
+                against);
   if (gradients) {
-    assert_agrees(compare_gradients(actual.gradient, expected.gradient), grad_tol, "gradient");
+    assert_agrees(compare_gradients(actual.gradient, expected.gradient), grad_tol, "gradient",
+                  against);
   }
 }
 
-void generic_batches_match_the_float64_oracle(const Backend& backend) {
-  const GeneratedCase c = *gen_generic_case(generic_options());
+// ---- generic batches against the float64 oracle ------------------------------------------------
+
+GeneratedCase generate_generic() {
+  GeneratedCase c = *gen_generic_case(generic_options());
   classify(c.input);
+  return c;
+}
+
+void check_generic(const Backend& backend, const GeneratedCase& c) {
   const Evaluation oracle = evaluate(reference(), c.input, "float64");
   for (const auto& precision : precisions(backend)) {
     const Evaluation e = evaluate(backend, c.input, precision);
-    assert_agrees_with(
-        e, oracle, c.input, tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-        tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle), true);
+    assert_agrees_with(e, oracle, c.input,
+                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
+                       true, {c.input, precision, "float64 oracle"});
   }
 }
 
-void degenerate_batches_match_the_float32_reference(const Backend& backend) {
-  const bool tf_ties = backend.capabilities().tf_exact_ties;
+// ---- degenerate batches against the float32 reference -------------------------------------------
+
+GeneratedCase generate_degenerate() {
   const DegenerateCase c = *gen_degenerate_case(96, 24);
   RC_TAG(to_string(c.degeneracy));
   classify(c.base.input);
-  const CaseInput& in = c.base.input;
-  const Evaluation expected = evaluate(reference(), in, "float32");
-  const Evaluation e = evaluate(backend, in, "float32");
+  return c.base;
+}
+
+void check_degenerate(const Backend& backend, const GeneratedCase& c) {
+  const bool tf_ties = backend.capabilities().tf_exact_ties;
+  const CaseInput& in = c.input;
+  const std::string precision = "float32";
+  const Evaluation expected = evaluate(reference(), in, precision);
+  const Evaluation e = evaluate(backend, in, precision);
   // Same float32 semantics on both sides (TF's graph order, overflow included): the golden
   // bound between two float32 evaluations applies.
-  assert_agrees_with(
-      e, expected, in, tolerance(backend.name(), "float32", Quantity::kLoss, Regime::kGolden),
-      tolerance(backend.name(), "float32", Quantity::kGradient, Regime::kGolden), tf_ties);
+  assert_agrees_with(e, expected, in,
+                     tolerance(backend.name(), precision, Quantity::kLoss, Regime::kGolden),
+                     tolerance(backend.name(), precision, Quantity::kGradient, Regime::kGolden),
+                     tf_ties, {in, precision, "float32 reference"});
   if (!tf_ties && std::isfinite(expected.loss) && in.spec.metric != Metric::kAngular) {
     // Any valid subgradient of a translation-invariant loss sums to zero over the batch; in
     // float32 a sum of B <= 96 terms is off by at most B·2^-24 < 1e-5 of their magnitudes.
@@ -110,8 +141,11 @@ void degenerate_batches_match_the_float32_reference(const Backend& backend) {
   }
 }
 
-void permuting_the_batch_permutes_the_gradient(const Backend& backend) {
-  const GeneratedCase c = *gen_generic_case(invariance_options());
+// ---- invariances: the backend against itself ----------------------------------------------------
+
+GeneratedCase generate_invariance() { return *gen_generic_case(invariance_options()); }
+
+void check_permutation(const Backend& backend, const GeneratedCase& c) {
   const CaseInput& in = c.input;
   std::vector<std::int64_t> order(static_cast<std::size_t>(in.batch));
   std::iota(order.begin(), order.end(), 0);
@@ -132,14 +166,14 @@ void permuting_the_batch_permutes_the_gradient(const Backend& backend) {
       std::copy_n(b.gradient.begin() + i * in.dim, in.dim,
                   unpermuted.gradient.begin() + order[i] * in.dim);
     }
-    assert_agrees_with(
-        unpermuted, a, in, tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-        tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle), true);
+    assert_agrees_with(unpermuted, a, in,
+                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
+                       true, {in, precision, "itself (permuted batch)"});
   }
 }
 
-void relabelling_changes_nothing(const Backend& backend) {
-  const GeneratedCase c = *gen_generic_case(invariance_options());
+void check_relabelling(const Backend& backend, const GeneratedCase& c) {
   CaseInput relabelled = c.input;
   // An injective map: TFA only compares labels for equality.
   for (auto& label : relabelled.labels) label = -7 * label + 1000003;
@@ -151,14 +185,17 @@ void relabelling_changes_nothing(const Backend& backend) {
   }
 }
 
-void translation_leaves_euclidean_losses_unchanged(const Backend& backend) {
+GeneratedCase generate_translation() {
   GeneratorOptions o = invariance_options();
   for (const auto& v : all_variants()) {
     if (v.metric != Metric::kAngular) o.variants.push_back(v);
   }
   // Half the range keeps translated lattice points exact in float32 (squared norms < 2^24).
   o.max_coordinate = 1 << 8;
-  const GeneratedCase c = *gen_generic_case(o);
+  return *gen_generic_case(o);
+}
+
+void check_translation(const Backend& backend, const GeneratedCase& c) {
   CaseInput moved = c.input;
   std::mt19937_64 rng(c.seed);
   std::uniform_int_distribution<int> shift(-c.coordinate_range / 2, c.coordinate_range / 2);
@@ -172,20 +209,24 @@ void translation_leaves_euclidean_losses_unchanged(const Backend& backend) {
     // Lattice distances are exact before and after the move, so the loss is bit-identical;
     // the gradient goes through the expanded formula, whose terms do change.
     RC_ASSERT(a.loss == b.loss || (std::isnan(a.loss) && std::isnan(b.loss)));
-    assert_agrees_with(
-        b, a, c.input, tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-        tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle), true);
+    assert_agrees_with(b, a, c.input,
+                       tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
+                       tolerance(backend.name(), precision, Quantity::kGradient, Regime::kOracle),
+                       true, {c.input, precision, "itself (translated batch)"});
   }
 }
 
-void scaling_by_two_scales_exactly(const Backend& backend) {
+GeneratedCase generate_scaling() {
+  GeneratorOptions o = invariance_options();
+  o.max_coordinate = 1 << 8;
+  return *gen_generic_case(o);
+}
+
+void check_scaling(const Backend& backend, const GeneratedCase& c) {
   // Positive homogeneity: with margin scaled alongside, the hinge losses are homogeneous of degree
   // 1 (L2) or 2 (squared-L2) and angular is scale-free; scaling by 2 is exact in floating point,
   // so the loss and gradient scale bit for bit. A margin used where it should not be (in the
   // semi-hard selection, in the soft loss) breaks this.
-  GeneratorOptions o = invariance_options();
-  o.max_coordinate = 1 << 8;
-  const GeneratedCase c = *gen_generic_case(o);
   if (c.input.spec.soft) return;  // log1p(exp(z)) is not homogeneous
   const Metric metric = c.input.spec.metric;
   const double degree = metric == Metric::kL2 ? 1 : metric == Metric::kSquaredL2 ? 2 : 0;
@@ -202,8 +243,8 @@ void scaling_by_two_scales_exactly(const Backend& backend) {
     if (metric == Metric::kAngular) {
       // Normalization rounds differently at a different norm: equal within the oracle bound.
       assert_agrees(compare_loss(b.loss, a.loss, loss_scale(c.input)),
-                    tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
-                    "angular loss under scaling");
+                    tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle), "loss",
+                    {c.input, precision, "itself (batch scaled by 2)"});
       continue;
     }
     RC_ASSERT(b.loss == std::ldexp(a.loss, static_cast<int>(degree)));
@@ -213,9 +254,7 @@ void scaling_by_two_scales_exactly(const Backend& backend) {
   }
 }
 
-void hinge_losses_are_non_negative(const Backend& backend) {
-  GeneratorOptions o = invariance_options();
-  const GeneratedCase c = *gen_generic_case(o);
+void check_non_negative(const Backend& backend, const GeneratedCase& c) {
   if (c.input.spec.soft) return;  // log1p(exp(z)) > 0 anyway, not a hinge
   for (const auto& precision : precisions(backend)) {
     const double loss = evaluate(backend, c.input, precision, false).loss;
@@ -223,8 +262,7 @@ void hinge_losses_are_non_negative(const Backend& backend) {
   }
 }
 
-void evaluation_is_deterministic(const Backend& backend) {
-  const GeneratedCase c = *gen_generic_case(invariance_options());
+void check_determinism(const Backend& backend, const GeneratedCase& c) {
   for (const auto& precision : precisions(backend)) {
     const Evaluation a = evaluate(backend, c.input, precision);
     const Evaluation b = evaluate(backend, c.input, precision);
@@ -235,7 +273,9 @@ void evaluation_is_deterministic(const Backend& backend) {
   }
 }
 
-void no_nan_at_zero_distance(const Backend& backend) {
+// ---- zero distances -----------------------------------------------------------------------------
+
+GeneratedCase generate_duplicates() {
   GeneratorOptions o = generic_options();
   o.max_batch = 64;
   o.variants = {{Loss::kHard, false, 1.0, Metric::kL2}, {Loss::kSemiHard, false, 1.0, Metric::kL2}};
@@ -245,38 +285,64 @@ void no_nan_at_zero_distance(const Backend& backend) {
   for (std::int64_t i = 1; i < in.batch; i += 2) {
     std::copy_n(in.values.begin() + (i - 1) * in.dim, in.dim, in.values.begin() + i * in.dim);
   }
+  return c;
+}
+
+void check_no_nan_at_zero_distance(const Backend& backend, const GeneratedCase& c) {
   for (const auto& precision : precisions(backend)) {
-    const Evaluation e = evaluate(backend, in, precision);
+    const Evaluation e = evaluate(backend, c.input, precision);
     if (std::isnan(e.loss)) continue;  // no positive pair: NaN by design, not from the sqrt
     for (double g : e.gradient) RC_ASSERT(std::isfinite(g));
   }
+}
+
+using Generate = GeneratedCase (*)();
+using Check = void (*)(const Backend&, const GeneratedCase&);
+
+DifferentialProperty make(std::string name, std::string description, Generate generate,
+                          Check check) {
+  DifferentialProperty p;
+  p.name = std::move(name);
+  p.description = std::move(description);
+  p.generate = generate;
+  p.check = check;
+  p.body = [generate, check](const Backend& backend) { check(backend, generate()); };
+  return p;
 }
 
 }  // namespace
 
 const std::vector<DifferentialProperty>& differential_properties() {
   static const std::vector<DifferentialProperty> properties = {
-      {"GenericBatchesMatchTheFloat64Oracle", "generic batches match the float64 oracle",
-       generic_batches_match_the_float64_oracle},
-      {"DegenerateBatchesMatchTheFloat32Reference",
-       "degenerate batches match the TF-ordered float32 reference",
-       degenerate_batches_match_the_float32_reference},
-      {"PermutingTheBatchPermutesTheGradient", "batch permutation invariance",
-       permuting_the_batch_permutes_the_gradient},
-      {"RelabellingChangesNothing", "label relabelling invariance (bitwise)",
-       relabelling_changes_nothing},
-      {"TranslationLeavesEuclideanLossesUnchanged",
-       "translation invariance of L2 / squared-L2 (loss bitwise on the lattice)",
-       translation_leaves_euclidean_losses_unchanged},
-      {"ScalingByTwoScalesExactly", "scaling by 2 scales loss and gradient exactly",
-       scaling_by_two_scales_exactly},
-      {"HingeLossesAreNonNegative", "hinge losses are >= 0 (or NaN without positive pairs)",
-       hinge_losses_are_non_negative},
-      {"EvaluationIsDeterministic", "same input, same bits", evaluation_is_deterministic},
-      {"NoNanAtZeroDistance", "duplicates give finite L2 gradients (the error mask and 1e-16)",
-       no_nan_at_zero_distance},
+      make("GenericBatchesMatchTheFloat64Oracle", "generic batches match the float64 oracle",
+           generate_generic, check_generic),
+      make("DegenerateBatchesMatchTheFloat32Reference",
+           "degenerate batches match the TF-ordered float32 reference", generate_degenerate,
+           check_degenerate),
+      make("PermutingTheBatchPermutesTheGradient", "batch permutation invariance",
+           generate_invariance, check_permutation),
+      make("RelabellingChangesNothing", "label relabelling invariance (bitwise)",
+           generate_invariance, check_relabelling),
+      make("TranslationLeavesEuclideanLossesUnchanged",
+           "translation invariance of L2 / squared-L2 (loss bitwise on the lattice)",
+           generate_translation, check_translation),
+      make("ScalingByTwoScalesExactly", "scaling by 2 scales loss and gradient exactly",
+           generate_scaling, check_scaling),
+      make("HingeLossesAreNonNegative", "hinge losses are >= 0 (or NaN without positive pairs)",
+           generate_invariance, check_non_negative),
+      make("EvaluationIsDeterministic", "same input, same bits", generate_invariance,
+           check_determinism),
+      make("NoNanAtZeroDistance", "duplicates give finite L2 gradients (the error mask and 1e-16)",
+           generate_duplicates, check_no_nan_at_zero_distance),
   };
   return properties;
+}
+
+const DifferentialProperty* find_differential_property(std::string_view name) {
+  for (const auto& p : differential_properties()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
 }
 
 }  // namespace tripletcheck::testing

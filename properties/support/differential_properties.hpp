@@ -8,18 +8,26 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "properties/support/generators.hpp"
 #include "tripletcheck/backend.hpp"
 
 namespace tripletcheck::testing {
 
 struct DifferentialProperty {
-  std::string name;                          // CamelCase, used as a test name
-  std::string description;                   // what it checks, in words
-  std::function<void(const Backend&)> body;  // RC_ASSERTs inside; run under rc::check
+  std::string name;         // CamelCase, used as a test name
+  std::string description;  // what it checks, in words
+  // Draws one case; only inside a RapidCheck property (it uses rc generators and RC_TAG).
+  std::function<GeneratedCase()> generate;
+  // The RC_ASSERTs on one case. The counterexample corpus replays stored cases through this.
+  std::function<void(const Backend&, const GeneratedCase&)> check;
+  std::function<void(const Backend&)> body;  // check(generate()): what rc::check runs
 };
 
 const std::vector<DifferentialProperty>& differential_properties();
+// nullptr when there is no property of that name.
+const DifferentialProperty* find_differential_property(std::string_view name);
 
 }  // namespace tripletcheck::testing

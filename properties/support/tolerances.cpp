@@ -61,6 +61,18 @@ std::vector<ToleranceRow> make_table() {
                     q,
                     Regime::kGolden,
                     {0, kBFloat16Ulp + kFloat32Reorder, kBFloat16Reason}});
+    // Any other backend against the real TFA (`tripletcheck conform` over exec: and mutant:
+    // backends): the same bounds, for the same reasons. They are about evaluating TF's graph in
+    // a precision, not about how the reference loops; a backend may still list its own rows.
+    rows.push_back({"*", "float32", q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
+    rows.push_back({"*", "float64", q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
+    rows.push_back(
+        {"*", "float16", q, Regime::kGolden, {0, kFloat16Ulp + kFloat32Reorder, kFloat16Reason}});
+    rows.push_back({"*",
+                    "bfloat16",
+                    q,
+                    Regime::kGolden,
+                    {0, kBFloat16Ulp + kFloat32Reorder, kBFloat16Reason}});
     // Any backend against the float64 oracle on generic batches.
     rows.push_back({"*",
                     "float64",

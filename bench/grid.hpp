@@ -1,0 +1,35 @@
+// The benchmark grid and naming shared by every family, so that names differ only in the
+// backend part: backend/loss/metric/pass/B:…/D:…/K:… (filter slices with --benchmark_filter).
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+
+#include "bench/peak_memory.hpp"
+
+namespace tripletcheck::bench {
+
+constexpr std::int64_t kBatches[] = {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
+constexpr std::int64_t kDims[] = {32, 128, 512};
+constexpr std::int64_t kSamplesPerClass[] = {2, 4, 8};
+// The reference is O(B³) loops: past this it takes seconds per call.
+constexpr std::int64_t kReferenceMaxBatch = 256;
+
+inline std::string shape_name(std::int64_t b, std::int64_t d, std::int64_t k) {
+  return "B:" + std::to_string(b) + "/D:" + std::to_string(d) + "/K:" + std::to_string(k);
+}
+
+// Items are the B² (anchor, other) pairs a pass touches; peak memory as measured by PeakMemory.
+inline void set_counters(benchmark::State& state, std::int64_t b, const PeakMemory& peak) {
+  state.SetItemsProcessed(state.iterations() * b * b);
+  state.counters["peak_mem"] =
+      benchmark::Counter(static_cast<double>(peak.growth_bytes()), benchmark::Counter::kDefaults,
+                         benchmark::Counter::OneK::kIs1024);
+}
+
+void register_loss_benchmarks();
+void register_gemm_floor();
+
+}  // namespace tripletcheck::bench

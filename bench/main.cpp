@@ -1,0 +1,37 @@
+// tripletcheck_bench: registers the families, records what ran (Eigen version, SIMD, threads,
+// how memory is measured) in the benchmark context, and hands over to Google Benchmark.
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Core>
+#include <string>
+#include <thread>
+
+#include "bench/grid.hpp"
+#include "bench/peak_memory.hpp"
+#include "bench/report/build_context.hpp"
+
+int main(int argc, char** argv) {
+  using namespace tripletcheck::bench;
+  configure_allocator_for_peak_memory();
+  register_loss_benchmarks();
+  register_gemm_floor();
+
+  benchmark::AddCustomContext(
+      "gemm", "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
+                  std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) +
+                  " built-in GEMM (no external BLAS), SIMD: " + Eigen::SimdInstructionSetsInUse());
+  benchmark::AddCustomContext(
+      "threads", std::to_string(std::thread::hardware_concurrency()) +
+                     " (std::threads over fixed row tiles; 1 below B = 192; no OpenMP)");
+  benchmark::AddCustomContext("peak_mem",
+                              "growth of VmHWM over VmRSS after /proc/self/clear_refs=5, "
+                              "large allocations forced to mmap");
+  benchmark::AddCustomContext("items", "B² pairs per evaluation");
+  add_build_context();  // compiler, flags, git revision, CPU: checked by tripletcheck compare
+
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

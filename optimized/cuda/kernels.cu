@@ -1,0 +1,491 @@
+// The CUDA pipeline: norms → cuBLAS GEMM (TF32 off) → distance entries → per-row summaries →
+// mining (hard: one thread per anchor; semi-hard: CUB segmented sort of each row's negatives, then
+// a binary search per (anchor, positive)) → fixed-order loss reduction → W = dLoss/dD →
+// M = C + Cᵀ → one GEMM M·X → per-row finish. The per-element logic lives in mining_logic.hpp.
+//
+// Determinism: the only atomics are integer (the semi-hard per-entry selection counts), all float
+// sums are per-thread strided loops followed by a fixed shared-memory tree. 64-bit indices for
+// everything that spans B² entries.
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <cub/device/device_segmented_radix_sort.cuh>
+#include <limits>
+#include <string>
+
+#include "optimized/cuda/cuda_triplet.hpp"
+#include "optimized/cuda/mining_logic.hpp"
+#include "tripletcheck/errors.hpp"
+
+namespace tripletcheck::cuda {
+
+using cuda_logic::DistanceKind;
+using cuda_logic::Pick;
+using cuda_logic::RowSummary;
+
+namespace {
+
+constexpr int kThreads = 256;  // every block-per-row reduction assumes this (a power of two)
+
+void check(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) {
+    throw Error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
+  }
+}
+void check(cublasStatus_t status, const char* what) {
+  if (status != CUBLAS_STATUS_SUCCESS) {
+    throw Error(std::string("cuBLAS error in ") + what + ": status " +
+                std::to_string(static_cast<int>(status)));
+  }
+}
+
+// Grid for a grid-stride loop over n elements.
+unsigned grid_for(std::int64_t n) {
+  const std::int64_t blocks = (n + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(blocks < (1 << 20) ? (blocks > 0 ? blocks : 1) : (1 << 20));
+}
+
+__device__ inline std::int64_t global_thread() {
+  return static_cast<std::int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
+}
+__device__ inline std::int64_t grid_stride() {
+  return static_cast<std::int64_t>(gridDim.x) * blockDim.x;
+}
+
+// Fixed-order tree sum over the block (kThreads values in `part`); result in part[0].
+template <class T>
+__device__ void block_sum(T* part) {
+  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
+    if (static_cast<int>(threadIdx.x) < stride) part[threadIdx.x] += part[threadIdx.x + stride];
+    __syncthreads();
+  }
+}
+
+// ---- forward --------------------------------------------------------------------------------
+
+// ‖x_i‖² in column order (one thread per row) and, for angular, f_i = x_i·rsqrt(max(‖x_i‖², ε)).
+__global__ void norms_kernel(const float* x, std::int64_t b, std::int64_t dim, float* squared,
+                             float* inverse, float* normalized) {
+  for (std::int64_t i = global_thread(); i < b; i += grid_stride()) {
+    const float* row = x + i * dim;
+    float s = 0.0f;
+    for (std::int64_t k = 0; k < dim; ++k) s += row[k] * row[k];
+    squared[i] = s;
+    if (normalized != nullptr) {
+      const float r = cuda_logic::inverse_norm(s);
+      inverse[i] = r;
+      for (std::int64_t k = 0; k < dim; ++k) normalized[i * dim + k] = row[k] * r;
+    }
+  }
+}
+
+// The GEMM output becomes D in place.
+__global__ void distance_kernel(float* d, const float* squared, std::int64_t b, DistanceKind kind) {
+  const std::int64_t n = b * b;
+  for (std::int64_t e = global_thread(); e < n; e += grid_stride()) {
+    const std::int64_t i = e / b, j = e % b;
+    d[e] = kind == DistanceKind::kAngular
+               ? cuda_logic::angular_entry(d[e])
+               : cuda_logic::euclidean_entry(d[e], squared[i], squared[j], i == j,
+                                             kind == DistanceKind::kSquaredL2);
+  }
+}
+
+// ---- mining ---------------------------------------------------------------------------------
+
+__global__ void row_summary_kernel(const float* d, const std::int64_t* labels, std::int64_t b,
+                                   RowSummary* out) {
+  __shared__ alignas(RowSummary) unsigned char raw[sizeof(RowSummary) * kThreads];
+  RowSummary* part = reinterpret_cast<RowSummary*>(raw);
+  const std::int64_t i = blockIdx.x;
+  const std::int64_t label = labels[i];
+  RowSummary s;
+  for (std::int64_t k = threadIdx.x; k < b; k += kThreads) {
+    s.add(k, d[i * b + k], labels[k] == label, k == i);
+  }
+  part[threadIdx.x] = s;
+  __syncthreads();
+  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
+    if (static_cast<int>(threadIdx.x) < stride) part[threadIdx.x].merge(part[threadIdx.x + stride]);
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) out[i] = part[0];
+}
+
+// One thread per anchor writes its own row of W, so the +/− on the same entry add in order.
+__global__ void hard_rows_kernel(const RowSummary* rows, std::int64_t b, float margin, bool soft,
+                                 float* row_loss, float* w) {
+  for (std::int64_t i = global_thread(); i < b; i += grid_stride()) {
+    const cuda_logic::HardTerm t = cuda_logic::hard_term(rows[i], margin, soft);
+    row_loss[i] = t.term;
+    if (w != nullptr) {
+      const float g = t.slope / static_cast<float>(b);
+      w[i * b + t.positive] += g;
+      w[i * b + t.negative] -= g;
+    }
+  }
+}
+
+__global__ void negative_keys_kernel(const float* d, const std::int64_t* labels, std::int64_t b,
+                                     std::uint32_t* keys, std::int32_t* columns) {
+  const std::int64_t n = b * b;
+  for (std::int64_t e = global_thread(); e < n; e += grid_stride()) {
+    const std::int64_t i = e / b, k = e % b;
+    keys[e] = labels[k] != labels[i] ? cuda_logic::order_key(d[e]) : cuda_logic::kNotNegativeKey;
+    columns[e] = static_cast<std::int32_t>(k);
+  }
+}
+
+__global__ void offsets_kernel(int* offsets, std::int64_t rows, std::int64_t b) {
+  for (std::int64_t r = global_thread(); r <= rows; r += grid_stride()) {
+    offsets[r] = static_cast<int>(r * b);
+  }
+}
+
+// One block per anchor; counts[i,·] (int32, zeroed) gets +1 on each active positive and −1 on its
+// selected negative. Integer atomics commute, so the counts are the same in any order.
+__global__ void semihard_rows_kernel(const float* d, const std::int64_t* labels, std::int64_t b,
+                                     const std::uint32_t* keys, const std::int32_t* columns,
+                                     const RowSummary* rows, float margin, float* row_loss,
+                                     int* counts) {
+  __shared__ float part[kThreads];
+  const std::int64_t i = blockIdx.x;
+  const float* row = d + i * b;
+  const RowSummary s = rows[i];
+  float acc = 0.0f;
+  for (std::int64_t j = threadIdx.x; j < b; j += kThreads) {
+    if (j == i || labels[j] != labels[i]) continue;
+    const Pick n = cuda_logic::semihard_negative(keys + i * b, columns + i * b, s.negatives, row[j],
+                                                 s.row_min);
+    const cuda_logic::SemihardTerm t = cuda_logic::semihard_term(row[j], n.value, margin);
+    acc += t.term;
+    if (counts != nullptr && t.active) {
+      atomicAdd(counts + i * b + j, 1);
+      atomicAdd(counts + i * b + n.index, -1);
+    }
+  }
+  part[threadIdx.x] = acc;
+  __syncthreads();
+  block_sum(part);
+  if (threadIdx.x == 0) row_loss[i] = part[0];
+}
+
+// Single block: loss = Σ row terms / (B or num_pos); all_nan when D holds a NaN or semi-hard has
+// no positive pair (SPEC.md §3.6, §5.5).
+__global__ void finish_loss_kernel(const float* row_loss, const RowSummary* rows, std::int64_t b,
+                                   bool semihard, float* loss, int* all_nan,
+                                   long long* num_positive) {
+  __shared__ float sum[kThreads];
+  __shared__ long long pos[kThreads];
+  __shared__ int nan[kThreads];
+  float s = 0.0f;
+  long long p = 0;
+  int has_nan = 0;
+  for (std::int64_t i = threadIdx.x; i < b; i += kThreads) {
+    s += row_loss[i];
+    p += rows[i].positives;
+    has_nan |= rows[i].has_nan ? 1 : 0;
+  }
+  sum[threadIdx.x] = s;
+  pos[threadIdx.x] = p;
+  nan[threadIdx.x] = has_nan;
+  __syncthreads();
+  block_sum(sum);
+  block_sum(pos);
+  block_sum(nan);
+  if (threadIdx.x != 0) return;
+  const float qnan = __int_as_float(0x7fc00000);
+  float value = semihard ? (pos[0] > 0 ? sum[0] / static_cast<float>(pos[0]) : qnan)
+                         : sum[0] / static_cast<float>(b);
+  const bool poisoned = nan[0] != 0 || (semihard && pos[0] == 0);
+  if (poisoned) value = qnan;
+  *loss = value;
+  *all_nan = poisoned ? 1 : 0;
+  *num_positive = pos[0];
+}
+
+// Semi-hard counts → W = count / num_pos, written over another buffer.
+__global__ void counts_to_weights_kernel(const int* counts, float* w, std::int64_t n,
+                                         const long long* num_positive) {
+  const float p = static_cast<float>(*num_positive);
+  for (std::int64_t e = global_thread(); e < n; e += grid_stride()) {
+    w[e] = counts[e] == 0 ? 0.0f : static_cast<float>(counts[e]) / p;
+  }
+}
+
+__global__ void nan_fill_kernel(float* v, std::int64_t n, const int* all_nan) {
+  if (*all_nan == 0) return;
+  const float qnan = __int_as_float(0x7fc00000);
+  for (std::int64_t e = global_thread(); e < n; e += grid_stride()) v[e] = qnan;
+}
+
+// ---- backward -------------------------------------------------------------------------------
+
+// D becomes M = C + Cᵀ in place; the thread of (i, j ≥ i) owns both entries, so M is bitwise
+// symmetric (the GEMM below relies on it).
+__global__ void coefficient_kernel(const float* w, float* d, std::int64_t b, DistanceKind kind) {
+  const std::int64_t n = b * b;
+  for (std::int64_t e = global_thread(); e < n; e += grid_stride()) {
+    const std::int64_t i = e / b, j = e % b;
+    if (j < i) continue;
+    const float m = cuda_logic::pair_coefficient(w[i * b + j], d[i * b + j], kind) +
+                    cuda_logic::pair_coefficient(w[j * b + i], d[j * b + i], kind);
+    d[i * b + j] = m;
+    d[j * b + i] = m;
+  }
+}
+
+__global__ void row_sum_kernel(const float* m, std::int64_t b, float* out) {
+  __shared__ float part[kThreads];
+  const std::int64_t i = blockIdx.x;
+  float s = 0.0f;
+  for (std::int64_t k = threadIdx.x; k < b; k += kThreads) s += m[i * b + k];
+  part[threadIdx.x] = s;
+  __syncthreads();
+  block_sum(part);
+  if (threadIdx.x == 0) out[i] = part[0];
+}
+
+__global__ void euclidean_finish_kernel(const float* x, const float* row_sum, std::int64_t b,
+                                        std::int64_t dim, float* grad, const int* all_nan) {
+  const bool poisoned = *all_nan != 0;
+  const std::int64_t n = b * dim;
+  for (std::int64_t e = global_thread(); e < n; e += grid_stride()) {
+    grad[e] = poisoned ? __int_as_float(0x7fc00000)
+                       : cuda_logic::euclidean_gradient(row_sum[e / dim], x[e], grad[e]);
+  }
+}
+
+// grad holds M·F on entry; dLoss/dF = −M·F.
+__global__ void angular_finish_kernel(const float* f, const float* squared, const float* inverse,
+                                      std::int64_t b, std::int64_t dim, float* grad,
+                                      const int* all_nan) {
+  const bool poisoned = *all_nan != 0;
+  for (std::int64_t i = global_thread(); i < b; i += grid_stride()) {
+    float* g = grad + i * dim;
+    const float* fi = f + i * dim;
+    float dot = 0.0f;
+    for (std::int64_t k = 0; k < dim; ++k) dot += fi[k] * -g[k];
+    for (std::int64_t k = 0; k < dim; ++k) {
+      g[k] = poisoned ? __int_as_float(0x7fc00000)
+                      : cuda_logic::angular_gradient(-g[k], fi[k], dot, inverse[i], squared[i]);
+    }
+  }
+}
+
+}  // namespace
+
+// ---- workspace --------------------------------------------------------------------------------
+
+struct DeviceBuffer {
+  void* ptr = nullptr;
+  std::size_t bytes = 0;
+  ~DeviceBuffer() {
+    if (ptr != nullptr) cudaFree(ptr);
+  }
+  template <class T>
+  T* get(std::int64_t count) {
+    const std::size_t need = static_cast<std::size_t>(count) * sizeof(T);
+    if (need > bytes) {
+      if (ptr != nullptr) check(cudaFree(ptr), "cudaFree");
+      ptr = nullptr;
+      bytes = 0;
+      const cudaError_t status = cudaMalloc(&ptr, need);
+      if (status == cudaErrorMemoryAllocation) {
+        cudaGetLastError();  // consume the error so a later launch check does not report it
+        std::size_t free_bytes = 0, total_bytes = 0;
+        cudaMemGetInfo(&free_bytes, &total_bytes);
+        ptr = nullptr;
+        throw ResourceLimit("cuda workspace buffer", need, free_bytes,
+                            "the GPU has " + std::to_string(total_bytes) + " bytes in all");
+      }
+      check(status, "cudaMalloc");
+      bytes = need;
+    }
+    return static_cast<T*>(ptr);
+  }
+};
+
+struct Workspace::Impl {
+  cublasHandle_t blas = nullptr;
+  DeviceBuffer distances, scratch, keys_out, columns_in, columns_out, offsets, sort_temp;
+  DeviceBuffer summaries, row_loss, squared, inverse, normalized, row_sum, scalars;
+  ~Impl() {
+    if (blas != nullptr) cublasDestroy(blas);
+  }
+  cublasHandle_t handle(cudaStream_t stream) {
+    if (blas == nullptr) {
+      check(cublasCreate(&blas), "cublasCreate");
+      // Plain FP32 products: no TF32, no reduced-precision reductions (they round differently
+      // from the CPU backends and change the selections near ties).
+      check(cublasSetMathMode(blas, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
+    }
+    check(cublasSetStream(blas, stream), "cublasSetStream");
+    return blas;
+  }
+};
+
+Workspace::Workspace() : impl_(std::make_unique<Impl>()) {}
+Workspace::~Workspace() = default;
+
+namespace {
+
+struct Scalars {  // device scalars shared by the kernels of one call
+  int all_nan;
+  long long num_positive;
+};
+
+DistanceKind kind_of(Metric metric) {
+  return metric == Metric::kL2          ? DistanceKind::kL2
+         : metric == Metric::kSquaredL2 ? DistanceKind::kSquaredL2
+                                        : DistanceKind::kAngular;
+}
+
+void launched(const char* what) { check(cudaGetLastError(), what); }
+
+// CUB's segmented sort counts items in int: sort at most this many rows at a time.
+void sort_negatives(const float* d, const std::int64_t* labels, std::int64_t b, Workspace::Impl& ws,
+                    cudaStream_t stream, std::uint32_t* keys_in, std::uint32_t* keys_out,
+                    std::int32_t** columns) {
+  const std::int64_t n = b * b;
+  std::int32_t* cols_in = ws.columns_in.get<std::int32_t>(n);
+  std::int32_t* cols_out = ws.columns_out.get<std::int32_t>(n);
+  negative_keys_kernel<<<grid_for(n), kThreads, 0, stream>>>(d, labels, b, keys_in, cols_in);
+  launched("negative_keys_kernel");
+  const std::int64_t chunk = std::min<std::int64_t>(b, INT_MAX / b);
+  int* offsets = ws.offsets.get<int>(chunk + 1);
+  offsets_kernel<<<grid_for(chunk + 1), kThreads, 0, stream>>>(offsets, chunk, b);
+  launched("offsets_kernel");
+  for (std::int64_t r0 = 0; r0 < b; r0 += chunk) {
+    const std::int64_t rows = std::min(chunk, b - r0);
+    const int items = static_cast<int>(rows * b);
+    std::size_t temp_bytes = 0;
+    check(cub::DeviceSegmentedRadixSort::SortPairs(nullptr, temp_bytes, keys_in + r0 * b,
+                                                   keys_out + r0 * b, cols_in + r0 * b,
+                                                   cols_out + r0 * b, items, static_cast<int>(rows),
+                                                   offsets, offsets + 1, 0, 32, stream),
+          "SortPairs (size)");
+    void* temp = ws.sort_temp.get<unsigned char>(static_cast<std::int64_t>(temp_bytes));
+    check(cub::DeviceSegmentedRadixSort::SortPairs(temp, temp_bytes, keys_in + r0 * b,
+                                                   keys_out + r0 * b, cols_in + r0 * b,
+                                                   cols_out + r0 * b, items, static_cast<int>(rows),
+                                                   offsets, offsets + 1, 0, 32, stream),
+          "SortPairs");
+  }
+  *columns = cols_out;
+}
+
+// Mining on D (device, B×B): writes the loss; when `want_w`, returns W = dLoss/dD (device,
+// B×B, owned by the workspace, NaN-filled when the result is poisoned).
+float* mine(const float* d, const std::int64_t* labels, std::int64_t b, const LossSpec& spec,
+            bool want_w, float* d_loss, cudaStream_t stream, Workspace::Impl& ws) {
+  const std::int64_t n = b * b;
+  RowSummary* rows = ws.summaries.get<RowSummary>(b);
+  float* row_loss = ws.row_loss.get<float>(b);
+  Scalars* scalars = ws.scalars.get<Scalars>(1);
+  const float margin = static_cast<float>(spec.margin);
+  row_summary_kernel<<<static_cast<unsigned>(b), kThreads, 0, stream>>>(d, labels, b, rows);
+  launched("row_summary_kernel");
+
+  float* w = nullptr;
+  if (spec.loss == Loss::kHard) {
+    if (want_w) {
+      w = ws.scratch.get<float>(n);
+      check(cudaMemsetAsync(w, 0, static_cast<std::size_t>(n) * sizeof(float), stream), "memset");
+    }
+    hard_rows_kernel<<<grid_for(b), kThreads, 0, stream>>>(rows, b, margin, spec.soft, row_loss, w);
+    launched("hard_rows_kernel");
+  } else {
+    std::uint32_t* keys_in = ws.scratch.get<std::uint32_t>(n);
+    std::uint32_t* keys_out = ws.keys_out.get<std::uint32_t>(n);
+    std::int32_t* columns = nullptr;
+    sort_negatives(d, labels, b, ws, stream, keys_in, keys_out, &columns);
+    int* counts = nullptr;
+    if (want_w) {  // keys_in is free once sorted
+      counts = reinterpret_cast<int*>(keys_in);
+      check(cudaMemsetAsync(counts, 0, static_cast<std::size_t>(n) * sizeof(int), stream),
+            "memset");
+    }
+    semihard_rows_kernel<<<static_cast<unsigned>(b), kThreads, 0, stream>>>(
+        d, labels, b, keys_out, columns, rows, margin, row_loss, counts);
+    launched("semihard_rows_kernel");
+    if (want_w) w = reinterpret_cast<float*>(keys_out);  // keys_out is free after mining
+  }
+  finish_loss_kernel<<<1, kThreads, 0, stream>>>(row_loss, rows, b, spec.loss == Loss::kSemiHard,
+                                                 d_loss, &scalars->all_nan, &scalars->num_positive);
+  launched("finish_loss_kernel");
+  if (w != nullptr && spec.loss == Loss::kSemiHard) {
+    counts_to_weights_kernel<<<grid_for(n), kThreads, 0, stream>>>(
+        reinterpret_cast<const int*>(ws.scratch.ptr), w, n, &scalars->num_positive);
+    launched("counts_to_weights_kernel");
+  }
+  if (w != nullptr) {
+    nan_fill_kernel<<<grid_for(n), kThreads, 0, stream>>>(w, n, &scalars->all_nan);
+    launched("nan_fill_kernel");
+  }
+  return w;
+}
+
+}  // namespace
+
+void cuda_triplet_loss(const float* d_embeddings, const std::int64_t* d_labels, std::int64_t batch,
+                       std::int64_t dim, const LossSpec& spec, float* d_loss, float* d_grad,
+                       cudaStream_t stream, Workspace& workspace) {
+  Workspace::Impl& ws = workspace.impl();
+  const std::int64_t b = batch;
+  const DistanceKind kind = kind_of(spec.metric);
+  const bool angular = kind == DistanceKind::kAngular;
+  float* d = ws.distances.get<float>(b * b);
+  float* squared = ws.squared.get<float>(b);
+  float* inverse = angular ? ws.inverse.get<float>(b) : nullptr;
+  float* normalized = angular ? ws.normalized.get<float>(b * dim) : nullptr;
+  norms_kernel<<<grid_for(b), kThreads, 0, stream>>>(d_embeddings, b, dim, squared, inverse,
+                                                     normalized);
+  launched("norms_kernel");
+  const float* source = angular ? normalized : d_embeddings;
+  const float one = 1.0f, zero = 0.0f;
+  const int bi = static_cast<int>(b), di = static_cast<int>(dim);
+  cublasHandle_t blas = ws.handle(stream);
+  check(cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, bi, bi, di, &one, source, di, source, di, &zero,
+                    d, bi),
+        "cublasSgemm X·Xᵀ");
+  distance_kernel<<<grid_for(b * b), kThreads, 0, stream>>>(d, squared, b, kind);
+  launched("distance_kernel");
+
+  const float* w = mine(d, d_labels, b, spec, d_grad != nullptr, d_loss, stream, ws);
+  if (d_grad == nullptr) return;
+  coefficient_kernel<<<grid_for(b * b), kThreads, 0, stream>>>(w, d, b, kind);
+  launched("coefficient_kernel");
+  check(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, di, bi, bi, &one, source, di, d, bi, &zero,
+                    d_grad, di),
+        "cublasSgemm M·X");
+  const int* all_nan = &ws.scalars.get<Scalars>(1)->all_nan;
+  if (angular) {
+    angular_finish_kernel<<<grid_for(b), kThreads, 0, stream>>>(normalized, squared, inverse, b,
+                                                                dim, d_grad, all_nan);
+    launched("angular_finish_kernel");
+  } else {
+    float* row_sum = ws.row_sum.get<float>(b);
+    row_sum_kernel<<<static_cast<unsigned>(b), kThreads, 0, stream>>>(d, b, row_sum);
+    launched("row_sum_kernel");
+    euclidean_finish_kernel<<<grid_for(b * dim), kThreads, 0, stream>>>(d_embeddings, row_sum, b,
+                                                                        dim, d_grad, all_nan);
+    launched("euclidean_finish_kernel");
+  }
+}
+
+void cuda_triplet_loss_on_distances(const float* d_distances, const std::int64_t* d_labels,
+                                    std::int64_t batch, const LossSpec& spec, float* d_loss,
+                                    float* d_grad, cudaStream_t stream, Workspace& workspace) {
+  Workspace::Impl& ws = workspace.impl();
+  const float* w = mine(d_distances, d_labels, batch, spec, d_grad != nullptr, d_loss, stream, ws);
+  if (d_grad == nullptr) return;
+  check(cudaMemcpyAsync(d_grad, w, static_cast<std::size_t>(batch * batch) * sizeof(float),
+                        cudaMemcpyDeviceToDevice, stream),
+        "cudaMemcpyAsync dLoss/dD");
+}
+
+}  // namespace tripletcheck::cuda

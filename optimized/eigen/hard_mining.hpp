@@ -1,0 +1,52 @@
+// triplet_hard_loss for one anchor row (SPEC.md §4): the farthest positive (row minimum when the
+// anchor has none), the closest negative (row maximum when it has none), a hinge with margin or
+// log1p(exp(·)) without it; and the anchor's row of dLoss/dD (SPEC.md §5.2).
+#pragma once
+
+#include <cmath>
+
+#include "optimized/eigen/row_weights.hpp"
+
+namespace tripletcheck::eigen {
+
+struct HardOptions {
+  double margin = 1.0;
+  bool soft = false;
+};
+
+// Returns the anchor's term t_i. `grad_term` is dLoss/dt_i = 1/B; `weights` is null when no
+// gradient is wanted.
+template <class T>
+T hard_anchor(const T* row, const Anchor& a, const HardOptions& options, T grad_term,
+              RowWeights<T>* weights) {
+  Extreme<T> hard_positive;  // count 0: no positive
+  reduce_max(row, a.class_begin, a.index, hard_positive);
+  reduce_max(row, a.index + 1, a.class_end, hard_positive);
+  // The negatives' minimum, and the row's extremes: TFA's fallbacks (masked_maximum of an
+  // all-zero mask is the row minimum, masked_minimum's the row maximum) and its shift terms.
+  const RowExtremes<T> r = row_extremes(row, a);
+  const Extreme<T>& hard_negative = r.smallest_negative;  // count 0: no negative
+  const T positive_value = hard_positive.count > 0 ? hard_positive.value : r.minimum.value;
+  const T negative_value = hard_negative.count > 0 ? hard_negative.value : r.maximum.value;
+
+  const T margin = static_cast<T>(options.margin);
+  const T z = positive_value - negative_value;
+  // Soft: literally log1p(exp(z)), margin ignored; +Inf past z ≈ 88.7 in float32 as in TF.
+  const T term = options.soft ? std::log1p(std::exp(z)) : tf_maximum(z + margin, T(0));
+  if (weights == nullptr) return term;
+
+  T grad_z;
+  if (options.soft) {
+    // TF's chain: log1p' = 1/(1+e), then exp' = e; Inf·0 = NaN on overflow, as in TF.
+    const T e = std::exp(z);
+    grad_z = (grad_term * (T(1) / (T(1) + e))) * e;
+  } else {
+    grad_z = z + margin >= T(0) ? grad_term : T(0);  // the hinge passes at exactly 0
+  }
+  if (grad_z == T(0)) return term;
+  route_masked_extreme(*weights, row, a, hard_positive, Members::kPositives, r.minimum, grad_z);
+  route_masked_extreme(*weights, row, a, hard_negative, Members::kNegatives, r.maximum, -grad_z);
+  return term;
+}
+
+}  // namespace tripletcheck::eigen

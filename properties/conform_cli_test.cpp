@@ -1,0 +1,244 @@
+// `tripletcheck conform` and `tripletcheck mutation-check` as a user runs them: the built binary,
+// its exit status, its three reports, a failing property shrunk into a corpus case that replays,
+// an external program's errors named in the report, the PyTorch examples of examples/ through the
+// exec protocol, and every mutant of properties/mutants/ rejected.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cli_run.hpp"
+#include "properties/mutants/mutation.hpp"
+#include "properties/support/corpus.hpp"
+#include "temp_dir.hpp"
+
+namespace tripletcheck::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using tripletcheck_test::CliRun;
+using tripletcheck_test::run_cli;
+using tripletcheck_test::shell_quote;
+using tripletcheck_test::slurp;
+using tripletcheck_test::TempDir;
+
+constexpr int kExitPass = 0;
+constexpr int kExitChecksFailed = 1;
+constexpr int kExitUsage = 2;
+// Few cases: these tests check the command's plumbing; the properties' own coverage is the
+// differential suite's and the default conform run's business.
+constexpr const char* kQuickCases = "20";
+
+const std::string kSource = TRIPLETCHECK_SOURCE_DIR;
+
+class ConformCli : public ::testing::Test {
+ protected:
+  CliRun conform(std::vector<std::string> args) {
+    args.insert(args.begin(), "conform");
+    return run_cli(args, dir_.path(""), "cd " + shell_quote(kSource) + " &&");
+  }
+  std::string report_dir(const std::string& name) { return dir_.path(name); }
+  TempDir dir_;
+};
+
+TEST_F(ConformCli, ReferencePassesAndWritesTheThreeReports) {
+  const std::string reports = report_dir("reports");
+  const CliRun r = conform(
+      {"--backend", "reference", "--cases", kQuickCases, "--report-dir", reports, "--no-save"});
+  ASSERT_EQ(r.status, kExitPass) << r.err << r.out;
+  EXPECT_THAT(r.out, StartsWith("# tripletcheck conform: PASS"));
+  EXPECT_EQ(slurp(reports + "/conform.md"), r.out) << "the Markdown is also on stdout";
+
+  const json j = json::parse(slurp(reports + "/conform.json"));
+  EXPECT_TRUE(j.at("passed").get<bool>());
+  EXPECT_EQ(j.at("settings").at("seed").get<std::uint64_t>(), 20261128u) << "a fixed seed";
+  const json& backend = j.at("backends").at(0);
+  EXPECT_EQ(backend.at("name"), "reference");
+  int golden = 0, corpus = 0, properties = 0;
+  for (const auto& c : backend.at("checks")) {
+    golden += c.at("kind") == "golden";
+    corpus += c.at("kind") == "corpus";
+    properties += c.at("kind") == "property";
+    EXPECT_TRUE(c.at("passed").get<bool>()) << c.dump();
+  }
+  EXPECT_GT(golden, 10) << "one check per golden category";
+  EXPECT_EQ(corpus, static_cast<int>(list_corpus(corpus_directory()).size()));
+  EXPECT_EQ(properties, 9);
+  // Every cell of hard / hard-soft / semihard × L2 / squared-L2 / angular / precomputed ran.
+  ASSERT_EQ(backend.at("matrix").size(), 12u);
+  for (const auto& cell : backend.at("matrix")) {
+    EXPECT_GT(cell.at("cases").get<int>(), 0) << cell.dump();
+    EXPECT_FALSE(cell.at("edge_classes").empty()) << cell.dump();
+  }
+
+  const std::string xml = slurp(reports + "/conform.xml");
+  EXPECT_THAT(xml, HasSubstr("<testsuite name=\"reference\""));
+  EXPECT_THAT(xml, HasSubstr("name=\"GenericBatchesMatchTheFloat64Oracle\""));
+  EXPECT_THAT(xml, ::testing::Not(HasSubstr("<failure")));
+}
+
+TEST_F(ConformCli, EverySeedCorpusCaseReplaysOnTheReference) {
+  const auto files = list_corpus(corpus_directory());
+  ASSERT_GE(files.size(), 3u) << "the hand-made seed cases";
+  for (const auto& file : files) {
+    const CliRun r =
+        conform({"--backend", "reference", "--replay", file, "--report-dir", report_dir("replay")});
+    EXPECT_EQ(r.status, kExitPass) << file << "\n" << r.out << r.err;
+  }
+}
+
+// A mutant whose labels collide after a float16 cast (SPEC.md §6) fails label relabelling; the
+// shrunk case is saved as a corpus case, named after backend and property, and replays: it fails
+// the mutant again and passes the reference.
+TEST_F(ConformCli, AFailingPropertyIsShrunkSavedAndReplayed) {
+  const std::string saved = dir_.path("corpus");
+  const CliRun r = conform({"--backend", "mutant:labels-as-float16", "--checks", "properties",
+                            "--property", "RelabellingChangesNothing", "--cases", "200",
+                            "--save-to", saved, "--report-dir", report_dir("found")});
+  ASSERT_EQ(r.status, kExitChecksFailed) << r.err << r.out;
+  EXPECT_THAT(r.out, HasSubstr("property RelabellingChangesNothing"));
+  EXPECT_THAT(r.out, HasSubstr("--replay"));
+  const auto files = list_corpus(saved);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_THAT(fs::path(files[0]).filename().string(),
+              StartsWith("mutant-labels-as-float16-RelabellingChangesNothing-"));
+  const CorpusCase c = read_corpus_case(files[0]);
+  EXPECT_EQ(c.property, "RelabellingChangesNothing");
+  EXPECT_EQ(c.found_by, "mutant:labels-as-float16");
+  EXPECT_EQ(c.seed, 20261128u);
+  EXPECT_FALSE(c.date.empty());
+
+  const CliRun again = conform({"--backend", "mutant:labels-as-float16", "--replay", files[0],
+                                "--report-dir", report_dir("again")});
+  EXPECT_EQ(again.status, kExitChecksFailed) << again.out;
+  const CliRun reference =
+      conform({"--backend", "reference", "--replay", files[0], "--report-dir", report_dir("ref")});
+  EXPECT_EQ(reference.status, kExitPass) << reference.out;
+}
+
+TEST_F(ConformCli, TimeBudgetRunsTheProperties) {
+  const std::string reports = report_dir("budget");
+  const CliRun r = conform({"--backend", "reference", "--checks", "properties", "--time-budget",
+                            "2", "--report-dir", reports, "--no-save"});
+  ASSERT_EQ(r.status, kExitPass) << r.err << r.out;
+  const json j = json::parse(slurp(reports + "/conform.json"));
+  for (const auto& c : j.at("backends").at(0).at("checks")) EXPECT_GT(c.at("cases").get<int>(), 0);
+}
+
+// ---- exec: external programs --------------------------------------------------------------------
+
+// A shell script as the external program; its --capabilities answer is unusable on purpose, so
+// the defaults apply (float32 embeddings, one process per evaluation).
+std::string write_script(const std::string& path, const std::string& body) {
+  std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+  return "exec:sh " + path;
+}
+
+TEST_F(ConformCli, AnExternalProgramsErrorsAreNamedInTheReport) {
+  struct Broken {
+    std::string name;
+    std::string script;
+    std::string expected;
+  };
+  const std::vector<Broken> programs = {
+      {"crash", "echo 'something broke' >&2; exit 3", "exit status 3"},
+      {"garbage", "echo 'this is not JSON'", "expected a JSON object"},
+      {"no_grad", "echo '{\"loss\": 1.5}'", "grad.npy was not written"},
+      {"reports", "echo '{\"error\": \"cannot do angular\"}'", "the program reported: cannot do"},
+  };
+  for (const auto& p : programs) {
+    const std::string reports = report_dir("exec-" + p.name);
+    const CliRun r =
+        conform({"--backend", write_script(dir_.path(p.name + ".sh"), p.script), "--checks",
+                 "golden", "--golden-case", "tfa_suite_semihard_l2", "--report-dir", reports});
+    EXPECT_EQ(r.status, kExitChecksFailed) << p.name << "\n" << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr(p.expected)) << p.name;
+    EXPECT_THAT(r.out, HasSubstr("exec backend `sh ")) << "names the command";
+    if (p.name == "crash") {
+      EXPECT_THAT(r.out, HasSubstr("something broke")) << "the tail of its stderr";
+    }
+  }
+}
+
+// The examples need python3 with PyTorch and NumPy (Debian: python3-torch, which ci/setup.sh
+// installs). The system interpreter first: that is where apt puts them.
+std::string torch_python() {
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    const std::string probe = std::string(python) + " -c 'import torch, numpy' >/dev/null 2>&1";
+    if (std::system(probe.c_str()) == 0) return python;
+  }
+  return {};
+}
+
+class ConformExamples : public ConformCli {
+ protected:
+  void SetUp() override {
+    python_ = torch_python();
+    if (python_.empty()) {
+      GTEST_SKIP() << "python3 with PyTorch and NumPy not found (apt-get install python3-torch; "
+                      "ci/setup.sh does): the examples/ exec programs are not run";
+    }
+  }
+  std::string example(const std::string& file) {
+    return "exec:" + python_ + " " + kSource + "/examples/" + file;
+  }
+  std::string python_;
+};
+
+TEST_F(ConformExamples, TheCorrectPyTorchPortPasses) {
+  const std::string reports = report_dir("torch");
+  const CliRun r =
+      conform({"--backend", example("torch_tfa.py"), "--report-dir", reports, "--no-save"});
+  EXPECT_EQ(r.status, kExitPass) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("one long-running process (--serve)"));
+}
+
+TEST_F(ConformExamples, OneProcessPerEvaluationWorksToo) {
+  const CliRun r = conform({"--backend", example("torch_tfa.py") + " --no-serve", "--checks",
+                            "corpus", "--report-dir", report_dir("spawn")});
+  EXPECT_EQ(r.status, kExitPass) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("one process per evaluation"));
+}
+
+TEST_F(ConformExamples, TheGreaterEqualMistakeIsCaughtAndNamed) {
+  const std::string reports = report_dir("torch-ge");
+  const CliRun r = conform(
+      {"--backend", example("torch_tfa_semihard_ge.py"), "--report-dir", reports, "--no-save"});
+  EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
+  // The golden fixtures with a negative at exactly the positive's distance (SPEC.md §3.3).
+  EXPECT_THAT(r.out, HasSubstr("golden semihard_boundary"));
+  EXPECT_THAT(slurp(reports + "/conform.xml"), HasSubstr("<failure"));
+}
+
+// ---- the mutation check
+// ---------------------------------------------------------------------------
+
+TEST(MutationCheck, EveryMutantIsCaughtAndTheControlPasses) {
+  TempDir dir;
+  std::vector<std::string> args = {"mutation-check", "--report-dir", dir.path("mutation")};
+  // The default conform budget, except under the sanitizers (CMakeLists.txt).
+  if (std::string(TRIPLETCHECK_MUTATION_CASES) != "default") {
+    args.insert(args.end(), {"--cases", TRIPLETCHECK_MUTATION_CASES});
+  }
+  const CliRun r = run_cli(args, dir.path(""));
+  ASSERT_EQ(r.status, kExitPass) << r.out << r.err;
+  EXPECT_THAT(r.out, StartsWith("# tripletcheck mutation-check: PASS"));
+  EXPECT_THAT(r.out, HasSubstr("| none | no mistake (the control: must pass) | - | passed"));
+  for (const auto& m : mutants::all_mutations()) {
+    if (m.mutation == mutants::Mutation::kNone) continue;
+    EXPECT_THAT(r.out, HasSubstr("| " + m.name + " | ")) << m.name;
+  }
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("SURVIVED")));
+  EXPECT_TRUE(fs::exists(dir.path("mutation/mutation.md")));
+}
+
+}  // namespace
+}  // namespace tripletcheck::testing

@@ -1,0 +1,7 @@
+// libFuzzer driver of npy_target (built with TRIPLETCHECK_FUZZ; run by ci/fuzz.sh).
+#include "properties/fuzz/fuzz_targets.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  tripletcheck::fuzz::npy_target(data, size);
+  return 0;
+}

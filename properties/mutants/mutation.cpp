@@ -1,0 +1,56 @@
+// The catalogue of mutations, in one place: names, the mistake, where SPEC.md warns about it.
+#include "properties/mutants/mutation.hpp"
+
+namespace tripletcheck::mutants {
+
+const std::vector<MutationInfo>& all_mutations() {
+  static const std::vector<MutationInfo> list = {
+      {Mutation::kNone, "none", "no mistake (the control: must pass)", "-"},
+      {Mutation::kSemihardGreaterEqual, "semihard-greater-equal",
+       "semi-hard negative selected with >= instead of the strict >", "§3.3, §5.3.6"},
+      {Mutation::kMarginInSelection, "margin-in-selection",
+       "semi-hard negative must be farther than D[i,j] + margin (the docstring's wording)",
+       "§3.4, tensorflow#16691"},
+      {Mutation::kNoLargestNegativeFallback, "no-largest-negative-fallback",
+       "no negative farther than the positive: row maximum instead of the largest negative",
+       "§3.4"},
+      {Mutation::kSkipNoNegativeAnchor, "skip-no-negative-anchor",
+       "semi-hard anchors without negatives contribute 0 instead of margin + D[i,j] - row min",
+       "§3.4, §3.6"},
+      {Mutation::kHardNoNegativeInfinity, "hard-no-negative-infinity",
+       "hard loss: no negatives gives hardest negative +inf (term 0) instead of the row maximum",
+       "§4.1, §4 edge cases"},
+      {Mutation::kUnorderedPairDivisor, "unordered-pair-divisor",
+       "semi-hard sum divided by the number of unordered positive pairs", "§3.5"},
+      {Mutation::kMeanOverAnchors, "mean-over-anchors",
+       "semi-hard sum divided by the batch size instead of the positive pairs", "§3.5"},
+      {Mutation::kZeroWithoutPositivePairs, "zero-without-positive-pairs",
+       "semi-hard returns 0 (zero gradient) instead of NaN without a positive pair",
+       "§3.6, §5.5, addons#2447"},
+      {Mutation::kArgmaxTies, "argmax-ties",
+       "gradient of a tied max/min goes to the first tied element, not split evenly",
+       "§5.1, §5.3.3"},
+      {Mutation::kNoSqrtGuard, "no-sqrt-guard",
+       "L2 sqrt without the error mask's 1e-16: NaN gradients at zero distance", "§1.1, §5.3.7"},
+      {Mutation::kSoftWithMargin, "soft-with-margin",
+       "soft hard loss uses log1p(exp(z + margin)) instead of ignoring the margin", "§4.3"},
+      {Mutation::kDiagonalPositive, "diagonal-positive",
+       "the diagonal is not excluded from the positive mask", "§3.2"},
+      {Mutation::kLabelsAsFloat16, "labels-as-float16",
+       "labels compared after a cast to float16 (Keras mixed precision)", "§6"},
+      {Mutation::kStrictHinge, "strict-hinge",
+       "hinge passes gradient only above 0, not at exactly 0", "§5.1, §5.3.1"},
+      {Mutation::kL2IsSquared, "l2-is-squared",
+       "\"L2\" computed as the squared distance (TFA <= 0.10 meaning)", "§0"},
+  };
+  return list;
+}
+
+const MutationInfo* find_mutation(std::string_view name) {
+  for (const auto& m : all_mutations()) {
+    if (m.name == name) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace tripletcheck::mutants

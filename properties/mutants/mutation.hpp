@@ -1,0 +1,42 @@
+// The deliberate mistakes of the mutation check: each one a porting error that SPEC.md warns
+// about. A conformance suite that lets any of them pass is not doing its job.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tripletcheck::mutants {
+
+enum class Mutation {
+  kNone,                       // the control: no mistake, must pass
+  kSemihardGreaterEqual,       // `>=` for `>` in the semi-hard selection
+  kMarginInSelection,          // D[i,k] > D[i,j] + margin, as TFA's docstring says
+  kNoLargestNegativeFallback,  // no negative farther: the row maximum, not the largest negative
+  kSkipNoNegativeAnchor,       // semi-hard anchors without negatives contribute nothing
+  kHardNoNegativeInfinity,     // hard: no negatives → hardest negative +inf (term 0)
+  kUnorderedPairDivisor,       // divide by the number of unordered positive pairs
+  kMeanOverAnchors,            // semi-hard: divide by B
+  kZeroWithoutPositivePairs,   // semi-hard: 0 instead of NaN when there is no positive pair
+  kArgmaxTies,                 // the whole gradient to the first tied element
+  kNoSqrtGuard,                // L2: sqrt without the error mask's 1e-16
+  kSoftWithMargin,             // soft: log1p(exp(z + margin))
+  kDiagonalPositive,           // the diagonal counted as a positive pair
+  kLabelsAsFloat16,            // labels compared after a cast to float16
+  kStrictHinge,                // the hinge passes gradient only above 0, not at exactly 0
+  kL2IsSquared,                // "L2" computed as the squared distance
+};
+
+struct MutationInfo {
+  Mutation mutation;
+  std::string name;     // kebab-case: the backend is "mutant:<name>"
+  std::string mistake;  // what the broken port does
+  std::string spec;     // the SPEC.md sections (and issues) that warn about it
+};
+
+// Every mutation, the control first.
+const std::vector<MutationInfo>& all_mutations();
+// nullptr when there is no mutation of that name.
+const MutationInfo* find_mutation(std::string_view name);
+
+}  // namespace tripletcheck::mutants

@@ -1,0 +1,198 @@
+// conform.md: the verdict first, then per backend the variant × metric matrix, the checks, and
+// the failures with their replay commands; known divergences last.
+#include <cstdio>
+#include <sstream>
+
+#include "conform/report.hpp"
+#include "properties/support/tolerances.hpp"
+
+namespace tripletcheck::cli::conform {
+namespace {
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out.empty() ? "-" : out;
+}
+
+std::string join_counts(const std::map<std::string, int>& items) {
+  std::string out;
+  for (const auto& [name, count] : items) {
+    out += (out.empty() ? "" : ", ") + name + " (" + std::to_string(count) + ")";
+  }
+  return out.empty() ? "-" : out;
+}
+
+std::string first_line_of(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::string seconds_text(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, s < 10 ? "%.1f s" : "%.0f s", s);
+  return text;
+}
+
+// "passed/run" over the checks of one kind; golden counts comparisons.
+std::string tally(const BackendOutcome& b, CheckKind kind) {
+  int run = 0, failed = 0;
+  for (const auto& c : b.checks) {
+    if (c.kind != kind) continue;
+    const int units = kind == CheckKind::kGolden ? c.cases : (c.cases > 0 ? 1 : 0);
+    run += units;
+    failed += kind == CheckKind::kGolden ? c.failures : (c.failures > 0 ? 1 : 0);
+  }
+  if (run == 0) return "-";
+  return std::to_string(run - failed) + "/" + std::to_string(run);
+}
+
+void matrix_section(std::ostringstream& out, const BackendOutcome& b) {
+  out << "### Loss variant × metric\n\n"
+      << "| variant | metric | verdict | cases | loss abs | loss rel | gradient abs | gradient "
+         "rel | edge classes reached |\n"
+      << "|---|---|---|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& variant : VariantMatrix::variants()) {
+    for (const auto& metric : VariantMatrix::metrics()) {
+      const Cell* c = b.matrix.find(variant, metric);
+      if (c == nullptr) {
+        out << "| " << variant << " | " << metric << " | not run | 0 | - | - | - | - | - |\n";
+        continue;
+      }
+      out << "| " << variant << " | " << metric << " | "
+          << (c->failures ? "**FAIL** (" + std::to_string(c->failures) + ")" : std::string("pass"))
+          << " | " << c->cases << " | " << short_number(c->loss_abs) << " | "
+          << short_number(c->loss_rel) << " | " << short_number(c->grad_abs) << " | "
+          << short_number(c->grad_rel) << " | " << join(c->edge_classes) << " |\n";
+    }
+  }
+  out << "\nErrors are the worst over every comparison of the cell: against TF for the golden "
+         "fixtures, against the float64 oracle, the float32 reference or the backend itself for "
+         "the properties; relative = absolute / the comparison's scale "
+         "(properties/support/comparison.hpp). Bounds: properties/support/tolerances.cpp.\n\n";
+}
+
+void checks_section(std::ostringstream& out, const BackendOutcome& b) {
+  if (b.golden.comparisons() > 0) {
+    out << "### Golden fixtures\n\n" << b.golden.markdown() << "\n";
+  }
+  bool any_corpus = false;
+  for (const auto& c : b.checks) any_corpus = any_corpus || c.kind == CheckKind::kCorpus;
+  if (any_corpus) {
+    out << "### Counterexample corpus\n\n| case | property | verdict |\n|---|---|---|\n";
+    for (const auto& c : b.checks) {
+      if (c.kind != CheckKind::kCorpus) continue;
+      const std::string verdict = c.failures ? "**FAIL**" : c.skipped ? "skipped" : "pass";
+      out << "| " << c.name << " | " << c.note << " | " << verdict << " |\n";
+    }
+    out << "\n";
+  }
+  bool any_property = false;
+  for (const auto& c : b.checks) any_property = any_property || c.kind == CheckKind::kProperty;
+  if (any_property) {
+    out << "### Differential properties\n\n| property | verdict | cases | time | edge classes "
+           "(cases) |\n|---|---|---:|---:|---|\n";
+    for (const auto& c : b.checks) {
+      if (c.kind != CheckKind::kProperty) continue;
+      out << "| " << c.name << " | " << (c.failures ? "**FAIL**" : "pass")
+          << (c.note.empty() ? "" : " (" + c.note + ")") << " | " << c.cases << " | "
+          << seconds_text(c.seconds) << " | " << join_counts(c.edge_classes) << " |\n";
+    }
+    out << "\n";
+  }
+}
+
+// A badly broken backend fails hundreds of comparisons; the first ones say what is wrong, the
+// JSON report keeps them all.
+constexpr int kMaxListedFailures = 20;
+
+void failures_section(std::ostringstream& out, const BackendOutcome& b) {
+  if (b.failures.empty()) return;
+  out << "### Failures\n\n";
+  int n = 0;
+  for (const auto& f : b.failures) {
+    if (++n > kMaxListedFailures) {
+      out << "\n... and " << b.failures.size() - kMaxListedFailures
+          << " more failures (all of them in conform.json).\n";
+      break;
+    }
+    out << n << ". **" << to_string(f.kind) << " " << f.check << "**: " << f.summary << "\n";
+    if (!f.corpus_file.empty()) out << "   - saved as `" << f.corpus_file << "`\n";
+    for (const auto& r : f.replay) out << "   - replay: `" << r << "`\n";
+    const bool more = !f.details.empty() && first_line_of(f.details) != f.summary;
+    if (!more) continue;
+    out << "\n   <details><summary>details</summary>\n\n   ```\n";
+    std::istringstream lines(f.details);
+    std::string line;
+    while (std::getline(lines, line)) out << "   " << line << "\n";
+    out << "   ```\n   </details>\n\n";
+  }
+  out << "\n";
+}
+
+}  // namespace
+
+std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", value);
+  return text;
+}
+
+std::string markdown_report(const RunOutcome& run) {
+  std::ostringstream out;
+  const RunSettings& s = run.settings;
+  int failed = 0;
+  for (const auto& b : run.backends) failed += b.passed() ? 0 : 1;
+  out << "# tripletcheck conform: " << (run.passed() ? "PASS" : "FAIL") << "\n\n"
+      << run.backends.size() << " backend(s) checked, " << failed << " failed, in "
+      << seconds_text(run.seconds) << ". Checks: " << s.checks << ". Seed " << s.seed << "; "
+      << s.cases << " cases per property (exec backends: " << s.exec_cases << ")"
+      << (s.time_budget > 0 ? ", at most " + seconds_text(s.time_budget) + " per backend" : "")
+      << "; RapidCheck size up to " << s.max_size << " (exec: " << s.exec_max_size
+      << "). Golden fixtures: " << s.golden_source << ". Corpus: " << s.corpus_cases
+      << " cases.\n\nReproduce: `" << s.command << "`\n\n";
+  for (const auto& [name, reason] : run.unavailable) {
+    out << "Not available here, so not checked (a skip, not a pass): **" << name << "** (" << reason
+        << ").\n\n";
+  }
+  out << "| backend | verdict | golden comparisons | corpus cases | properties | cases run | "
+         "time | first failure |\n|---|---|---:|---:|---:|---:|---:|---|\n";
+  for (const auto& b : run.backends) {
+    std::string first = "-";
+    if (!b.failures.empty()) {
+      first = to_string(b.failures.front().kind) + " " + b.failures.front().check + " after " +
+              std::to_string(b.cases_to_first_failure) + " cases";
+    }
+    out << "| " << b.backend << " | " << (b.passed() ? "pass" : "**FAIL**") << " | "
+        << tally(b, CheckKind::kGolden) << " | " << tally(b, CheckKind::kCorpus) << " | "
+        << tally(b, CheckKind::kProperty) << " | " << b.cases << " | " << seconds_text(b.seconds)
+        << " | " << first << " |\n";
+  }
+  out << "\n";
+  for (const auto& b : run.backends) {
+    out << "## " << b.backend << "\n\n" << b.description << "\n\n";
+    if (!b.stopped.empty()) out << "**Run stopped early**: " << b.stopped << ".\n\n";
+    matrix_section(out, b);
+    checks_section(out, b);
+    failures_section(out, b);
+  }
+  out << "## Known divergences (properties/support/known_divergences.cpp)\n\n";
+  bool any_used = false;
+  for (const auto& b : run.backends) {
+    for (const auto& [entry, use] : b.known_divergences_used) {
+      if (!any_used) {
+        out << "| entry (subject/dtype/category/variant/quantity) | comparisons excused | reason "
+               "|\n|---|---:|---|\n";
+      }
+      any_used = true;
+      out << "| " << entry << " | " << use.comparisons << " | " << use.reason << " |\n";
+    }
+  }
+  if (!any_used) out << "None used.\n";
+  out << "\n";
+  for (const auto& e : run.stale) {
+    out << "**Warning: stale known divergence** " << e.subject << "/" << e.dtype << "/"
+        << e.category << "/" << e.variant << "/" << testing::to_string(e.quantity)
+        << " matched no failing comparison (the golden test fails on it; remove the entry).\n";
+  }
+  return out.str();
+}
+
+}  // namespace tripletcheck::cli::conform

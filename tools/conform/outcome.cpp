@@ -1,0 +1,65 @@
+// The matrix keys and aggregation of outcome.hpp.
+#include "conform/outcome.hpp"
+
+#include <algorithm>
+
+namespace tripletcheck::cli::conform {
+
+std::string to_string(CheckKind kind) {
+  switch (kind) {
+    case CheckKind::kGolden:
+      return "golden";
+    case CheckKind::kCorpus:
+      return "corpus";
+    case CheckKind::kProperty:
+      return "property";
+  }
+  return "?";
+}
+
+const std::vector<std::string>& VariantMatrix::variants() {
+  static const std::vector<std::string> v = {"hard", "hard-soft", "semihard"};
+  return v;
+}
+
+const std::vector<std::string>& VariantMatrix::metrics() {
+  static const std::vector<std::string> m = {"L2", "squared-L2", "angular", "precomputed"};
+  return m;
+}
+
+std::pair<std::string, std::string> VariantMatrix::key(const testing::CaseInput& input) {
+  return {variant_name(input.spec),
+          input.precomputed ? std::string("precomputed") : to_string(input.spec.metric)};
+}
+
+void VariantMatrix::add(const testing::CaseInput& input, bool gradient,
+                        const testing::Agreement& agreement) {
+  if (!agreement.nonfinite_match) return;
+  Cell& c = cell(input);
+  double& abs = gradient ? c.grad_abs : c.loss_abs;
+  double& rel = gradient ? c.grad_rel : c.loss_rel;
+  abs = std::max(abs, agreement.max_abs_error);
+  rel = std::max(rel, agreement.relative_error());
+}
+
+const Cell* VariantMatrix::find(const std::string& variant, const std::string& metric) const {
+  const auto it = cells_.find({variant, metric});
+  return it == cells_.end() ? nullptr : &it->second;
+}
+
+CheckResult& BackendOutcome::check(CheckKind kind, const std::string& name) {
+  for (auto& c : checks) {
+    if (c.kind == kind && c.name == name) return c;
+  }
+  checks.push_back({});
+  checks.back().kind = kind;
+  checks.back().name = name;
+  return checks.back();
+}
+
+bool RunOutcome::passed() const {
+  return std::all_of(backends.begin(), backends.end(),
+                     [](const BackendOutcome& b) { return b.passed(); });
+}
+
+}  // namespace tripletcheck::cli::conform

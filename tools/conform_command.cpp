@@ -1,0 +1,233 @@
+// `tripletcheck conform`: resolves the backends, runs golden → corpus → properties on each
+// (conform/runner.hpp), writes conform.md / .json / .xml into --report-dir and prints the
+// Markdown. Exit status 0 when everything passed, 1 when a check failed, 2 for bad usage.
+#include "conform_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checks_failed.hpp"
+#include "conform/backend_resolver.hpp"
+#include "conform/report.hpp"
+#include "conform/runner.hpp"
+#include "conform/session.hpp"
+#include "conform/settings.hpp"
+#include "properties/support/corpus.hpp"
+#include "properties/support/differential_properties.hpp"
+#include "properties/support/golden_fixtures.hpp"
+#include "tripletcheck/errors.hpp"
+#include "tripletcheck/registry.hpp"
+
+namespace tripletcheck::cli {
+namespace {
+
+using namespace conform;
+
+struct ConformArgs {
+  std::vector<std::string> backends;
+  int cases = 0;     // 0 when not given: the defaults of settings.hpp
+  int max_size = 0;  // likewise
+  bool cases_given = false;
+  bool max_size_given = false;
+  double time_budget = 0;
+  std::uint64_t seed = kDefaultSeed;
+  std::string report_dir = "build/reports/conform";
+  std::vector<std::string> checks;
+  std::vector<std::string> properties;
+  std::vector<std::string> golden_cases;
+  std::vector<std::string> replay;
+  std::string corpus = testing::corpus_directory();
+  std::string save_to;  // empty: the corpus folder
+  bool no_save = false;
+  bool fail_fast = false;
+  std::string fixtures = testing::golden_directory();
+};
+
+void validate_args(ConformArgs& a) {
+  if (a.cases_given && a.cases <= 0) {
+    throw InvalidArgument("--cases", std::to_string(a.cases), "must be positive");
+  }
+  if (a.max_size_given && (a.max_size <= 0 || a.max_size > kDefaultMaxSize)) {
+    throw InvalidArgument("--max-size", std::to_string(a.max_size), "must be in 1..100");
+  }
+  if (a.time_budget < 0) {
+    throw InvalidArgument("--time-budget", std::to_string(a.time_budget), "must be positive");
+  }
+  for (const auto& c : a.checks) {
+    if (c != "golden" && c != "corpus" && c != "properties") {
+      throw InvalidArgument("--checks", c, "expected golden, corpus or properties");
+    }
+  }
+  for (const auto& p : a.properties) {
+    if (testing::find_differential_property(p) == nullptr) {
+      std::string known;
+      for (const auto& d : testing::differential_properties()) known += " " + d.name;
+      throw InvalidArgument("--property", p, "unknown; known:" + known);
+    }
+  }
+  if (!a.replay.empty()) {
+    for (const auto& file : a.replay) testing::read_corpus_case(file);  // bad file: usage error
+    if (a.checks.empty()) a.checks = {"corpus"};
+  }
+  if (a.checks.empty()) a.checks = {"golden", "corpus", "properties"};
+}
+
+bool wants(const ConformArgs& a, const std::string& check) {
+  return std::find(a.checks.begin(), a.checks.end(), check) != a.checks.end();
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
+  return out;
+}
+
+// The command line that runs the same checks again.
+std::string reproduce_command(const ConformArgs& a, const RunSettings& s) {
+  std::string cmd = this_program() + " conform";
+  for (const auto& b : a.backends) cmd += " --backend " + shell_quote(b);
+  cmd += " --seed " + std::to_string(s.seed);
+  if (a.cases > 0) cmd += " --cases " + std::to_string(a.cases);
+  if (a.max_size > 0) cmd += " --max-size " + std::to_string(a.max_size);
+  if (a.time_budget > 0) cmd += " --time-budget " + std::to_string(a.time_budget);
+  if (s.checks != "golden,corpus,properties") cmd += " --checks " + s.checks;
+  for (const auto& p : a.properties) cmd += " --property " + p;
+  for (const auto& r : a.replay) cmd += " --replay " + shell_quote(display_path(r));
+  return cmd;
+}
+
+void run(ConformArgs args) {
+  validate_args(args);
+  prepare_report_dir("--report-dir", args.report_dir);
+  BackendSet backends;
+  for (const auto& name : args.backends) backends.add(name);
+  if (args.backends.empty()) backends.add_available();
+
+  const auto start = std::chrono::steady_clock::now();
+  GoldenSet golden;
+  if (wants(args, "golden")) golden = load_golden_set(args.fixtures);
+  RunOptions base;
+  base.seed = args.seed;
+  base.time_budget = args.time_budget;
+  base.golden = wants(args, "golden");
+  base.corpus = wants(args, "corpus");
+  base.properties = wants(args, "properties");
+  base.fail_fast = args.fail_fast;
+  base.golden_cases = args.golden_cases;
+  base.corpus_files = args.replay.empty() ? testing::list_corpus(args.corpus) : args.replay;
+  base.property_names = args.properties;
+  base.corpus_out = args.no_save ? "" : (args.save_to.empty() ? args.corpus : args.save_to);
+  base.tripletcheck = this_program();
+  base.gtest_binary = gtest_binary();
+
+  RunOutcome outcome;
+  RunSettings& s = outcome.settings;
+  s.seed = args.seed;
+  // A time budget without --cases: as many cases as the time allows.
+  const int uncapped = args.time_budget > 0 ? kTimeBudgetCaseCap : 0;
+  s.cases = args.cases > 0 ? args.cases : uncapped > 0 ? uncapped : kDefaultCases;
+  s.exec_cases = args.cases > 0 ? args.cases : uncapped > 0 ? uncapped : kExecDefaultCases;
+  s.max_size = args.max_size > 0 ? args.max_size : kDefaultMaxSize;
+  s.exec_max_size = args.max_size > 0 ? args.max_size : kExecDefaultMaxSize;
+  s.time_budget = args.time_budget;
+  s.checks = join(args.checks, ",");
+  s.golden_source = base.golden ? golden_source(golden) : "not run";
+  s.corpus_cases = base.corpus ? static_cast<int>(base.corpus_files.size()) : 0;
+  s.command = reproduce_command(args, s);
+  std::cerr << "tripletcheck conform: seed " << s.seed << ", " << s.cases
+            << " cases per property (exec: " << s.exec_cases << "), checks " << s.checks << "\n";
+
+  for (const Backend* backend : backends.backends()) {
+    RunOptions options = base;
+    const bool exec = is_exec_backend(*backend);
+    options.cases = exec ? s.exec_cases : s.cases;
+    options.max_size = exec ? s.exec_max_size : s.max_size;
+    outcome.backends.push_back(check_backend(*backend, options, golden));
+  }
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  outcome.stale = stale_known_divergences(outcome);
+  if (args.backends.empty()) {
+    for (const Backend* b : registered_backends()) {
+      if (!b->available()) outcome.unavailable.emplace_back(b->name(), b->unavailable_reason());
+    }
+  }
+
+  write_reports(outcome, args.report_dir);
+  std::cout << markdown_report(outcome) << std::flush;
+  std::cerr << "tripletcheck conform: reports in " << args.report_dir << "/conform.{md,json,xml}\n";
+  if (!outcome.passed()) {
+    int failures = 0;
+    for (const auto& b : outcome.backends) failures += static_cast<int>(b.failures.size());
+    throw ChecksFailed(std::to_string(failures) + " conformance failures (see " + args.report_dir +
+                       "/conform.md)");
+  }
+}
+
+}  // namespace
+
+void add_conform_command(CLI::App& app) {
+  auto args = std::make_shared<ConformArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "conform",
+      "Check backends against TFA's semantics: golden fixtures, the counterexample corpus and "
+      "the differential properties; writes conform.md/json/xml");
+  cmd->add_option("--backend", args->backends,
+                  "Backend to check (repeatable): a registered name, exec:'COMMAND' for an "
+                  "external program (tools/EXEC_PROTOCOL.md), or mutant:NAME. Default: every "
+                  "available registered backend")
+      ->type_name("NAME");
+  auto* cases = cmd->add_option("--cases", args->cases,
+                                "Cases per property (default " + std::to_string(kDefaultCases) +
+                                    "; exec: backends " + std::to_string(kExecDefaultCases) + ")")
+                    ->type_name("N");
+  cmd->add_option("--time-budget", args->time_budget,
+                  "Seconds for the properties of each backend, shared among them (the case "
+                  "count stays the cap)")
+      ->type_name("SECONDS");
+  cmd->add_option("--seed", args->seed, "RapidCheck seed (printed; fixed by default)")
+      ->capture_default_str();
+  auto* max_size =
+      cmd->add_option("--max-size", args->max_size,
+                      "RapidCheck size limit 1..100; batch and dimension grow with it (default " +
+                          std::to_string(kDefaultMaxSize) + "; exec: backends " +
+                          std::to_string(kExecDefaultMaxSize) + ")")
+          ->type_name("N");
+  cmd->add_option("--report-dir", args->report_dir, "Where conform.md, .json and .xml go")
+      ->capture_default_str();
+  cmd->add_option("--checks", args->checks,
+                  "Which checks, in this order: golden,corpus,properties (default: all)")
+      ->delimiter(',')
+      ->type_name("LIST");
+  cmd->add_option("--property", args->properties, "Only this differential property (repeatable)")
+      ->type_name("NAME");
+  cmd->add_option("--golden-case", args->golden_cases, "Only this golden fixture id (repeatable)")
+      ->type_name("ID");
+  cmd->add_option("--replay", args->replay,
+                  "Replay this corpus case (repeatable); implies --checks corpus unless given")
+      ->type_name("FILE");
+  cmd->add_option("--corpus", args->corpus, "The counterexample corpus folder to replay")
+      ->capture_default_str();
+  cmd->add_option("--save-to", args->save_to,
+                  "Where the shrunk cases of failing properties are saved (default: --corpus)")
+      ->type_name("DIR");
+  cmd->add_flag("--no-save", args->no_save, "Do not save failing cases");
+  cmd->add_flag("--fail-fast", args->fail_fast, "Stop each backend at its first failure");
+  cmd->add_option("--fixtures", args->fixtures, "Golden fixture folder (manifest.json)")
+      ->capture_default_str();
+  cmd->footer(
+      "Order: golden fixtures (TF/TFA outputs), then the corpus (properties/corpus), then the "
+      "properties; failing property cases are shrunk, saved to the corpus and printed with "
+      "their replay commands.\nExit status: 0 all passed, 1 a check failed, 2 bad usage.");
+  cmd->callback([args, cases, max_size] {
+    args->cases_given = cases->count() > 0;
+    args->max_size_given = max_size->count() > 0;
+    run(*args);
+  });
+}
+
+}  // namespace tripletcheck::cli

@@ -1,0 +1,13 @@
+// `tripletcheck conform`: the golden fixtures, the counterexample corpus and the differential
+// properties over the chosen backends (registered, exec:COMMAND, mutant:NAME), with reports.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace tripletcheck::cli {
+
+void add_conform_command(CLI::App& app);
+
+}  // namespace tripletcheck::cli

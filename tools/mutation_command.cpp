@@ -1,0 +1,197 @@
+// `tripletcheck mutation-check`: the control first (it must pass the whole default budget), then
+// each mutant with --fail-fast semantics (golden → corpus → properties, stop at the first
+// failure). Prints the table of which check caught which mutant after how many cases; writes it
+// as mutation.md beside the full conform reports. Exit status 1 when a mutant survives or the
+// control fails.
+#include "mutation_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "checks_failed.hpp"
+#include "conform/outcome.hpp"
+#include "conform/runner.hpp"
+#include "conform/session.hpp"
+#include "conform/settings.hpp"
+#include "properties/mutants/mutant_backend.hpp"
+#include "properties/support/corpus.hpp"
+#include "properties/support/golden_fixtures.hpp"
+#include "tripletcheck/errors.hpp"
+
+namespace tripletcheck::cli {
+namespace {
+
+using namespace conform;
+
+struct MutationArgs {
+  int cases = kDefaultCases;
+  std::uint64_t seed = kDefaultSeed;
+  std::string report_dir = "build/reports/mutation";
+  std::vector<std::string> mutants;  // empty: all
+  std::vector<std::string> checks = {"golden", "corpus", "properties"};
+};
+
+std::string cell_text(std::string text) {
+  for (char& c : text) {
+    if (c == '|' || c == '\n') c = ' ';
+  }
+  constexpr std::size_t kMaxCell = 140;
+  if (text.size() > kMaxCell) text = text.substr(0, kMaxCell) + "…";
+  return text;
+}
+
+std::string table(const RunOutcome& run, const std::vector<const mutants::MutationInfo*>& infos) {
+  std::ostringstream out;
+  out << "| mutant | the mistake | SPEC.md | verdict | caught by | cases | time | first failure "
+         "|\n|---|---|---|---|---|---:|---:|---|\n";
+  for (std::size_t k = 0; k < run.backends.size(); ++k) {
+    const BackendOutcome& b = run.backends[k];
+    const auto& info = *infos[k];
+    const bool control = info.mutation == mutants::Mutation::kNone;
+    std::string verdict, caught_by = "-", first = "-";
+    int cases = b.cases;
+    if (!b.failures.empty()) {
+      const Failure& f = b.failures.front();
+      caught_by = to_string(f.kind) + " " + f.check;
+      first = cell_text(f.summary);
+      cases = b.cases_to_first_failure;
+    }
+    if (control) {
+      verdict = b.passed() ? "passed (as it must)" : "**FAILED: the control must pass**";
+    } else {
+      verdict = b.passed() ? "**SURVIVED**" : "caught";
+    }
+    char time[32];
+    std::snprintf(time, sizeof time, "%.1f s", b.seconds);
+    out << "| " << info.name << " | " << cell_text(info.mistake) << " | " << info.spec << " | "
+        << verdict << " | " << caught_by << " | " << cases << " | " << time << " | " << first
+        << " |\n";
+  }
+  return out.str();
+}
+
+void run(const MutationArgs& args) {
+  if (args.cases <= 0) {
+    throw InvalidArgument("--cases", std::to_string(args.cases), "must be positive");
+  }
+  std::vector<const mutants::MutationInfo*> infos;
+  for (const auto& m : mutants::all_mutations()) {
+    if (args.mutants.empty() ||
+        std::find(args.mutants.begin(), args.mutants.end(), m.name) != args.mutants.end()) {
+      infos.push_back(&m);
+    }
+  }
+  for (const auto& name : args.mutants) {
+    if (mutants::find_mutation(name) == nullptr) {
+      throw InvalidArgument("--mutant", name, "unknown mutant");
+    }
+  }
+  prepare_report_dir("--report-dir", args.report_dir);
+  const auto start = std::chrono::steady_clock::now();
+  const GoldenSet golden = load_golden_set(testing::golden_directory());
+
+  for (const auto& c : args.checks) {
+    if (c != "golden" && c != "corpus" && c != "properties") {
+      throw InvalidArgument("--checks", c, "expected golden, corpus or properties");
+    }
+  }
+  std::string check_list;
+  for (const auto& c : args.checks) check_list += (check_list.empty() ? "" : ",") + c;
+  const auto wants = [&args](const char* check) {
+    return std::find(args.checks.begin(), args.checks.end(), check) != args.checks.end();
+  };
+  RunOptions options;
+  options.golden = wants("golden");
+  options.corpus = wants("corpus");
+  options.properties = wants("properties");
+  options.seed = args.seed;
+  options.cases = args.cases;
+  options.max_size = kDefaultMaxSize;
+  options.corpus_files = testing::list_corpus(testing::corpus_directory());
+  options.fail_fast = true;                          // a mutant is rejected by its first failure
+  options.corpus_out = args.report_dir + "/corpus";  // never into the committed corpus
+  options.tripletcheck = this_program();
+  options.gtest_binary = gtest_binary();
+  options.progress = false;
+
+  RunOutcome outcome;
+  RunSettings& s = outcome.settings;
+  s.seed = args.seed;
+  s.cases = s.exec_cases = args.cases;
+  s.max_size = s.exec_max_size = kDefaultMaxSize;
+  s.checks = check_list + " (fail fast)";
+  s.golden_source = golden_source(golden);
+  s.corpus_cases = static_cast<int>(options.corpus_files.size());
+  s.command = this_program() + " mutation-check --seed " + std::to_string(args.seed) + " --cases " +
+              std::to_string(args.cases);
+
+  bool all_rejected = true;
+  for (const auto* info : infos) {
+    const auto backend = mutants::make_mutant_backend(info->mutation);
+    BackendOutcome b = check_backend(*backend, options, golden);
+    const bool control = info->mutation == mutants::Mutation::kNone;
+    all_rejected = all_rejected && (control ? b.passed() : !b.passed());
+    std::cerr << "mutation-check: " << backend->name() << ": "
+              << (b.passed() ? (control ? "passed" : "SURVIVED")
+                             : "caught by " + to_string(b.failures.front().kind) + " " +
+                                   b.failures.front().check)
+              << " (" << (b.passed() ? b.cases : b.cases_to_first_failure) << " cases)\n";
+    outcome.backends.push_back(std::move(b));
+  }
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::ostringstream text;
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.0f", outcome.seconds);
+  text << "# tripletcheck mutation-check: " << (all_rejected ? "PASS" : "FAIL") << "\n\n"
+       << "Every mutant is a loss with one deliberate mistake (properties/mutants/mutation.cpp); "
+          "each runs "
+       << s.checks << " (seed " << args.seed << ", " << args.cases
+       << " cases per property) and stops at its first failure. The control has no mistake and "
+          "must pass everything. \"cases\" counts every comparison and generated case up to the "
+          "first failure. "
+       << infos.size() << " backends in " << seconds << " s; details in conform.md.\n\n"
+       << table(outcome, infos);
+  write_reports(outcome, args.report_dir);
+  write_text(args.report_dir + "/mutation.md", text.str());
+  std::cout << text.str() << std::flush;
+  if (!all_rejected) {
+    throw ChecksFailed("a mutant survived or the control failed (see " + args.report_dir +
+                       "/mutation.md)");
+  }
+}
+
+}  // namespace
+
+void add_mutation_command(CLI::App& app) {
+  auto args = std::make_shared<MutationArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "mutation-check",
+      "Show that the checks catch the classic porting mistakes: every mutant (a loss with one "
+      "deliberate mistake) must fail conform, the control must pass");
+  cmd->add_option("--cases", args->cases, "Cases per property")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "RapidCheck seed")->capture_default_str();
+  cmd->add_option("--report-dir", args->report_dir,
+                  "Where mutation.md, the conform reports and the mutants' shrunk cases go")
+      ->capture_default_str();
+  cmd->add_option("--checks", args->checks,
+                  "Which checks: golden,corpus,properties (default: all; e.g. 'properties' shows "
+                  "what the properties catch on their own)")
+      ->delimiter(',')
+      ->type_name("LIST");
+  cmd->add_option("--mutant", args->mutants, "Only this mutant (repeatable; 'none' = control)")
+      ->type_name("NAME");
+  cmd->footer(
+      "Exit status: 0 every mutant caught and the control passed, 1 otherwise, 2 bad "
+      "usage.");
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace tripletcheck::cli
