@@ -16,6 +16,8 @@ std::string format_p_value(double p);         // "0.0012"; "—" if NaN
 std::string format_fixed(double value, int decimals);
 std::string format_short(double value);  // shortest form: 0.05, 1e-06
 
+// Escapes & < > " ' for HTML text, attributes and XML (JUnit): the one markup escape of the
+// reports, shared by `bench-report`, `compare` and `conform`.
 std::string html_escape(const std::string& text);
 
 struct Table {

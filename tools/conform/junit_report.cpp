@@ -3,37 +3,13 @@
 #include <cstdio>
 #include <sstream>
 
+#include "bench/report/format.hpp"
 #include "conform/report.hpp"
 
 namespace tripletcheck::cli::conform {
 namespace {
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters other than tab and newline are not allowed in XML 1.0.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
+std::string xml(const std::string& text) { return report::html_escape(text); }
 
 std::string seconds(double s) {
   char text[32];
@@ -59,12 +35,12 @@ std::string junit_report(const RunOutcome& run) {
       suite_failures += c.passed() ? 0 : 1;
       skipped += c.cases == 0 && c.skipped > 0 ? 1 : 0;
     }
-    out << "  <testsuite name=\"" << xml_escape(b.backend) << "\" tests=\"" << b.checks.size()
+    out << "  <testsuite name=\"" << xml(b.backend) << "\" tests=\"" << b.checks.size()
         << "\" failures=\"" << suite_failures << "\" skipped=\"" << skipped << "\" time=\""
         << seconds(b.seconds) << "\">\n";
     for (const auto& c : b.checks) {
-      out << "    <testcase classname=\"" << xml_escape(b.backend + "." + to_string(c.kind))
-          << "\" name=\"" << xml_escape(c.name) << "\" time=\"" << seconds(c.seconds) << "\"";
+      out << "    <testcase classname=\"" << xml(b.backend + "." + to_string(c.kind))
+          << "\" name=\"" << xml(c.name) << "\" time=\"" << seconds(c.seconds) << "\"";
       if (c.passed() && !(c.cases == 0 && c.skipped > 0)) {
         out << "/>\n";
         continue;
@@ -81,7 +57,7 @@ std::string junit_report(const RunOutcome& run) {
           for (const auto& r : f.replay) details += "replay: " + r + "\n";
           details += f.details + "\n";
         }
-        out << "      <failure message=\"" << xml_escape(message) << "\">" << xml_escape(details)
+        out << "      <failure message=\"" << xml(message) << "\">" << xml(details)
             << "</failure>\n";
       }
       out << "    </testcase>\n";
@@ -89,10 +65,10 @@ std::string junit_report(const RunOutcome& run) {
     out << "  </testsuite>\n";
   }
   for (const auto& [name, reason] : run.unavailable) {
-    out << "  <testsuite name=\"" << xml_escape(name)
+    out << "  <testsuite name=\"" << xml(name)
         << "\" tests=\"1\" failures=\"0\" skipped=\"1\" time=\"0\">\n    <testcase classname=\""
-        << xml_escape(name) << "\" name=\"available\" time=\"0\">\n      <skipped message=\""
-        << xml_escape(reason) << "\"/>\n    </testcase>\n  </testsuite>\n";
+        << xml(name) << "\" name=\"available\" time=\"0\">\n      <skipped message=\""
+        << xml(reason) << "\"/>\n    </testcase>\n  </testsuite>\n";
   }
   out << "</testsuites>\n";
   return out.str();
