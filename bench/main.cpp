@@ -9,6 +9,9 @@
 #include "bench/grid.hpp"
 #include "bench/peak_memory.hpp"
 #include "bench/report/build_context.hpp"
+#ifdef TRIPLETCHECK_HAVE_TORCH
+#include "optimized/torch/torch_proxies.hpp"
+#endif
 
 int main(int argc, char** argv) {
   using namespace tripletcheck::bench;
@@ -27,6 +30,10 @@ int main(int argc, char** argv) {
                               "growth of VmHWM over VmRSS after /proc/self/clear_refs=5, "
                               "large allocations forced to mmap");
   benchmark::AddCustomContext("items", "B² pairs per evaluation");
+#ifdef TRIPLETCHECK_HAVE_TORCH
+  // LibTorch multiplies through whichever libblas.so.3 the system provides (about 40x apart).
+  benchmark::AddCustomContext("torch", tripletcheck::torch_runtime_summary());
+#endif
   add_build_context();  // compiler, flags, git revision, CPU: checked by tripletcheck compare
 
   benchmark::Initialize(&argc, argv);

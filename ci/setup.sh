@@ -10,6 +10,8 @@ packages=(
   librapidcheck-dev                  # property-based tests (2021 snapshot, gtest integration)
   libbenchmark-dev libbenchmark-tools python3-scipy  # Google Benchmark 1.7 and its compare.py
   libeigen3-dev                      # the eigen backend
+  libtorch-dev                       # the torch and torch-tfa backends (LibTorch 1.13.1, CPU)
+  libopenblas0-openmp                # LibTorch's BLAS: without it, the 40x slower reference BLAS
   nlohmann-json3-dev libcli11-dev    # fixtures, reports, the command line
   python3-torch python3-numpy        # examples/: the PyTorch ports conform_tests checks via exec:
 )

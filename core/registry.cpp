@@ -9,6 +9,9 @@
 #ifdef TRIPLETCHECK_HAVE_EIGEN
 #include "optimized/eigen/eigen_backend.hpp"
 #endif
+#ifdef TRIPLETCHECK_HAVE_TORCH
+#include "optimized/torch/torch_proxies.hpp"
+#endif
 #ifdef TRIPLETCHECK_HAVE_CUDA
 #include "optimized/cuda/cuda_backend.hpp"
 #endif
@@ -25,6 +28,10 @@ struct Registry {
     owned.push_back(make_reference_backend());
 #ifdef TRIPLETCHECK_HAVE_EIGEN
     owned.push_back(make_eigen_backend());
+#endif
+#ifdef TRIPLETCHECK_HAVE_TORCH
+    // Proxies: LibTorch is loaded the first time one of them computes (torch_proxies.hpp).
+    for (auto& proxy : make_torch_proxies()) owned.push_back(std::move(proxy));
 #endif
 #ifdef TRIPLETCHECK_HAVE_CUDA
     owned.push_back(make_cuda_backend());  // listed everywhere, available only with a GPU

@@ -16,6 +16,7 @@
 #include "properties/support/evaluate.hpp"
 #include "properties/support/generators.hpp"
 #include "properties/support/labels.hpp"
+#include "properties/test_names.hpp"
 #include "sanitized.hpp"
 #include "tripletcheck/registry.hpp"
 
@@ -74,7 +75,8 @@ std::vector<Job> jobs_for(const Backend& backend) {
   std::vector<Job> jobs;
   std::mt19937_64 rng(kSeed);
   for (const LossSpec& spec : all_variants()) {
-    for (std::int64_t batch : kBatches) {
+    for (const std::int64_t wanted : kBatches) {
+      const std::int64_t batch = batch_for(backend, wanted);
       auto labels =
           make_labels(LabelStructure::kSamplesPerClass, batch, kSamplesPerClass, 1, 0, rng);
       // Unseparated: ties are fine when a backend is compared with itself.
@@ -139,7 +141,7 @@ TEST_P(Concurrency, SharedBackendGivesTheSingleThreadedBitsFromManyThreads) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, Concurrency, ::testing::ValuesIn(available_backends()),
                          [](const ::testing::TestParamInfo<const Backend*>& b) {
-                           return b.param->name();
+                           return testing::test_name(*b.param);
                          });
 
 }  // namespace

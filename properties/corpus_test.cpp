@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conform/property_run.hpp"
+#include "properties/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {
@@ -44,7 +45,7 @@ std::vector<Param> all_params() {
 INSTANTIATE_TEST_SUITE_P(Backends, Corpus, ::testing::ValuesIn(all_params()),
                          [](const ::testing::TestParamInfo<Param>& param) {
                            std::string name =
-                               param.param.backend->name() + "_" +
+                               test_name(*param.param.backend) + "_" +
                                std::filesystem::path(param.param.file).stem().string();
                            for (char& ch : name) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';

@@ -5,6 +5,7 @@
 #include <rapidcheck.h>
 
 #include "properties/support/differential_properties.hpp"
+#include "properties/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {
@@ -35,7 +36,8 @@ std::vector<Param> all_params() {
 
 INSTANTIATE_TEST_SUITE_P(Backends, Differential, ::testing::ValuesIn(all_params()),
                          [](const ::testing::TestParamInfo<Param>& param) {
-                           return param.param.backend->name() + "_" + param.param.property->name;
+                           return test_name(*param.param.backend) + "_" +
+                                  param.param.property->name;
                          });
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "properties/support/golden_check.hpp"
 #include "properties/support/known_divergences.hpp"
+#include "properties/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {
@@ -53,12 +54,13 @@ std::vector<Param> all_params() {
 
 INSTANTIATE_TEST_SUITE_P(Tfa, GoldenFixture, ::testing::ValuesIn(all_params()),
                          [](const ::testing::TestParamInfo<Param>& param) {
-                           std::string name = param.param.backend->name() + "_" +
-                                              manifest().cases.at(param.param.index).id;
-                           for (char& ch : name) {
+                           // backend__fixture: "__" keeps torch__tfa_suite_… apart from
+                           // torch_tfa__… (properties/CMakeLists.txt filters on it).
+                           std::string fixture = manifest().cases.at(param.param.index).id;
+                           for (char& ch : fixture) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }
-                           return name;
+                           return test_name(*param.param.backend) + "__" + fixture;
                          });
 
 TEST(GoldenManifest, CoversTheCategoriesOfTheSpec) {

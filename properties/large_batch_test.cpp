@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "properties/test_names.hpp"
 #include "tripletcheck/backend.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"
@@ -70,7 +71,7 @@ TEST_P(LargeBatch, ComputesWithinMemoryOrRefusesUpFront) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, LargeBatch, ::testing::ValuesIn(registered_backends()),
                          [](const ::testing::TestParamInfo<const Backend*>& b) {
-                           return b.param->name();
+                           return testing::test_name(*b.param);
                          });
 
 }  // namespace

@@ -4,7 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
+
+#include "tripletcheck/memory_cap.hpp"
 
 namespace tripletcheck::reference {
 
@@ -24,10 +25,7 @@ inline std::uint64_t peak_bytes(std::int64_t batch, std::int64_t dim, bool preco
   const double b = static_cast<double>(batch);
   const double square = b * b * (precomputed ? kDistancePeakMatrices : kEmbeddingPeakMatrices);
   const double rows = precomputed ? 0.0 : b * static_cast<double>(dim) * kEmbeddingRowMatrices;
-  const double bytes = (square + rows) * static_cast<double>(scalar_size);
-  constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
-  // 2^64 as a double: anything at or above it does not fit.
-  return bytes >= 18446744073709551616.0 ? kMax : static_cast<std::uint64_t>(bytes);
+  return saturating_bytes(square + rows, static_cast<double>(scalar_size));
 }
 
 }  // namespace tripletcheck::reference

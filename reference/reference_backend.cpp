@@ -3,12 +3,8 @@
 // denormals flushed, as TF's CPU kernels do.
 #include "reference/reference_backend.hpp"
 
-#include <charconv>
-#include <cstdlib>
-#include <cstring>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <type_traits>
 
 #include "reference/distances.hpp"
@@ -16,6 +12,7 @@
 #include "reference/hard_loss.hpp"
 #include "reference/semihard_loss.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/memory_cap.hpp"
 
 namespace tripletcheck {
 namespace {
@@ -27,16 +24,7 @@ using reference::Matrix;
 // The cap of this call: a fixed one, or the environment's, or the default.
 std::uint64_t max_bytes(std::optional<std::uint64_t> fixed) {
   if (fixed) return *fixed;
-  const char* text = std::getenv(kReferenceMaxBytesVariable);
-  if (text == nullptr || *text == '\0') return kDefaultReferenceMaxBytes;
-  std::uint64_t value = 0;
-  const char* end = text + std::strlen(text);
-  const auto [stop, error] = std::from_chars(text, end, value);
-  if (error != std::errc() || stop != end) {
-    throw InvalidArgument(kReferenceMaxBytesVariable, std::string("\"") + text + "\"",
-                          "must be a whole number of bytes");
-  }
-  return value;
+  return memory_cap_from_environment(kReferenceMaxBytesVariable, kDefaultReferenceMaxBytes);
 }
 
 template <class T>

@@ -51,7 +51,9 @@ void print_table(const std::vector<const Backend*>& backends) {
     const Capabilities caps = b->capabilities();
     rows.push_back({b->name(), device_name(caps.device), dtypes(caps), yes_no(caps.gradients),
                     yes_no(caps.precomputed_distances), yes_no(caps.tf_exact_ties),
-                    yes_no(caps.deterministic && caps.thread_count_invariant),
+                    !caps.deterministic           ? "no"
+                    : caps.thread_count_invariant ? "yes"
+                                                  : "per threads",
                     b->available() ? "yes" : "no: " + b->unavailable_reason()});
   }
   std::vector<std::size_t> widths(rows[0].size(), 0);
@@ -79,7 +81,8 @@ void add_backends_command(CLI::App& app) {
   cmd->add_flag("--json", *json, "Print a JSON array instead of a table");
   cmd->footer(
       "DISTANCES: accepts a precomputed distance matrix (eval --distances). TF-TIES: gradients "
-      "at ties follow TF's rules. DETERMINISTIC: same bits on every run and thread count.");
+      "at ties follow TF's rules. DETERMINISTIC: same bits on every run and thread count "
+      "(\"per threads\": on every run with the same thread count).");
   cmd->callback([json] {
     const auto& backends = registered_backends();
     if (*json) {

@@ -22,12 +22,21 @@ bool has_near_tie(const CaseInput& input) {
   return first_unseparated_sample(input, exact_distances(input), near) >= 0;
 }
 
+// An exact tie in a decision of the loss (equal competing distances, or a hinge argument of
+// exactly 0): where TF's gradient rules split or pass the gradient in their own way.
+bool has_exact_tie(const CaseInput& input) {
+  return first_unseparated_sample(input, exact_distances(input), Separation{}) >= 0;
+}
+
 QuantityCheck judge(const Backend& backend, const GoldenCase& c, const std::string& precision,
                     Quantity quantity, const Agreement& agreement, const Tolerance& tol) {
   QuantityCheck q{agreement, tol, Verdict::kPass, {}};
   if (agreement.within(tol)) return q;
   if (agreement.nonfinite_match && has_near_tie(c.input)) {
     q.verdict = Verdict::kIllConditioned;
+  } else if (quantity == Quantity::kGradient && agreement.nonfinite_match &&
+             !backend.capabilities().tf_exact_ties && has_exact_tie(c.input)) {
+    q.verdict = Verdict::kOtherSubgradient;
   } else if (const auto* known = find_known_divergence(backend.name(), precision, c.category,
                                                        variant_name(c.input.spec), quantity)) {
     q.verdict = Verdict::kKnownDivergence;
@@ -93,6 +102,7 @@ void GoldenSummary::add(const GoldenCase& c, const GoldenCheck& check) {
     }
     row.ill_conditioned += q->verdict == Verdict::kIllConditioned;
     row.known_divergences += q->verdict == Verdict::kKnownDivergence;
+    row.other_subgradients += q->verdict == Verdict::kOtherSubgradient;
     row.failures += q->verdict == Verdict::kFail;
     failures_ += q->verdict == Verdict::kFail;
   }
@@ -101,13 +111,13 @@ void GoldenSummary::add(const GoldenCase& c, const GoldenCheck& check) {
 std::string GoldenSummary::markdown() const {
   std::ostringstream out;
   out << "| category | precision | cases | worst loss error | worst gradient error "
-         "| ill-conditioned | known divergence | failed |\n"
-      << "|---|---|---|---|---|---|---|---|\n";
+         "| ill-conditioned | known divergence | other subgradient at a tie | failed |\n"
+      << "|---|---|---|---|---|---|---|---|---|\n";
   char line[256];
   for (const auto& [key, r] : rows_) {
-    std::snprintf(line, sizeof line, "| %s | %s | %d | %.2e | %.2e | %d | %d | %d |\n",
+    std::snprintf(line, sizeof line, "| %s | %s | %d | %.2e | %.2e | %d | %d | %d | %d |\n",
                   key.first.c_str(), key.second.c_str(), r.cases, r.loss, r.gradient,
-                  r.ill_conditioned, r.known_divergences, r.failures);
+                  r.ill_conditioned, r.known_divergences, r.other_subgradients, r.failures);
     out << line;
   }
   return out.str();

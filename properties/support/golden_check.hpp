@@ -17,6 +17,9 @@ enum class Verdict {
   kPass,
   kIllConditioned,   // failed, but a decision sits within float32 noise of a tie: 1 ulp decides
   kKnownDivergence,  // failed, and known_divergences.cpp says why
+  // The gradient differs where a decision is an exact tie, and the backend does not claim TF's
+  // tie rules (Capabilities::tf_exact_ties): it may pick another valid subgradient there.
+  kOtherSubgradient,
   kFail,
 };
 
@@ -64,6 +67,7 @@ class GoldenSummary {
     double gradient = 0;
     int ill_conditioned = 0;
     int known_divergences = 0;
+    int other_subgradients = 0;
     int failures = 0;
   };
   std::map<std::pair<std::string, std::string>, Row> rows_;

@@ -15,13 +15,22 @@ const char* const kOverflow =
 const char* const kFlushToZero =
     "TF's CPU kernels flush subnormal float32 intermediates to zero (SPEC.md §5.6); the float64 "
     "oracle keeps them";
-// Eigen's GEMM kernels contract a·b + c into fused multiply-adds; TF's CPU matmul on these
-// shapes rounds each product first. Where squared norms overflow float32 (inputs ~1e20), TF gets
-// Inf − Inf = NaN in entries where the fused form stays finite, so the NaN pattern of the
-// gradient differs. Matching it would mean giving up FMA in the GEMM on every input.
+// The GEMM kernels of Eigen and OpenBLAS (LibTorch's BLAS here) contract a·b + c into fused
+// multiply-adds; TF's CPU matmul on these shapes rounds each product first. Where squared norms
+// overflow float32 (inputs ~1e20), TF gets Inf − Inf = NaN in entries where the fused form stays
+// finite, so the NaN pattern of the gradient differs. Matching it would mean giving up FMA in
+// the GEMM on every input.
 const char* const kFusedMultiplyAdd =
-    "float32 overflow: TF's unfused matmul gives Inf − Inf = NaN where Eigen's fused "
-    "multiply-adds stay finite; the NaN pattern of the gradient differs at ~1e20 inputs";
+    "float32 overflow: TF's unfused matmul gives Inf − Inf = NaN where a fused multiply-add GEMM "
+    "(Eigen, OpenBLAS) stays finite; the NaN pattern of the gradient differs at ~1e20 inputs";
+// LibTorch keeps subnormal float32 results (it sets no flush-to-zero mode on its threads).
+const char* const kNoFlushToZero =
+    "TF's CPU kernels flush subnormal float32 intermediates to zero (SPEC.md §5.6); LibTorch "
+    "keeps them, so tiny distances and the soft loss's 1/(1+exp(z)) past z ≈ 87.3 do not vanish";
+// ATen's vectorized float32 log1p is SLEEF's, which returns +Inf for arguments above 1e38.
+const char* const kSleefLog1p =
+    "LibTorch's float32 log1p (SLEEF) returns +Inf for arguments above 1e38, so TFA's "
+    "log1p(exp(z)) overflows from z ≈ 87.50 in LibTorch, not from z ≈ 88.72 as in TF";
 const char* const kSoftOverflow =
     "exp(z) overflows float32 past z ≈ 88.7 (Inf loss, NaN gradient) and 1/(1+exp(z)) flushes "
     "to 0 past z ≈ 87.3; both are finite in float64";
@@ -32,7 +41,7 @@ std::set<const KnownDivergence*> used;
 std::vector<KnownDivergence> make_entries() {
   std::vector<KnownDivergence> entries;
   // Every float64 implementation, by design: the float64 path is the semantics in IEEE double.
-  for (const char* subject : {"reference", "eigen"}) {
+  for (const char* subject : {"reference", "eigen", "torch", "torch-tfa"}) {
     entries.push_back({subject, "float64", "large_magnitude", "*", Quantity::kLoss, kOverflow});
     entries.push_back({subject, "float64", "large_magnitude", "*", Quantity::kGradient, kOverflow});
     entries.push_back(
@@ -42,8 +51,18 @@ std::vector<KnownDivergence> make_entries() {
     entries.push_back(
         {subject, "float64", "soft_overflow", "hard-soft", Quantity::kGradient, kSoftOverflow});
   }
+  for (const char* subject : {"eigen", "torch", "torch-tfa"}) {
+    entries.push_back(
+        {subject, "float32", "large_magnitude", "*", Quantity::kGradient, kFusedMultiplyAdd});
+  }
+  for (const char* subject : {"torch", "torch-tfa"}) {
+    entries.push_back(
+        {subject, "float32", "tiny_magnitude", "*", Quantity::kGradient, kNoFlushToZero});
+    entries.push_back(
+        {subject, "float32", "soft_overflow", "hard-soft", Quantity::kGradient, kNoFlushToZero});
+  }
   entries.push_back(
-      {"eigen", "float32", "large_magnitude", "*", Quantity::kGradient, kFusedMultiplyAdd});
+      {"torch-tfa", "float32", "soft_overflow", "hard-soft", Quantity::kLoss, kSleefLog1p});
   return entries;
 }
 

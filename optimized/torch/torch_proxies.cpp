@@ -1,0 +1,137 @@
+#include "optimized/torch/torch_proxies.hpp"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <mutex>
+
+#include "optimized/torch/torch_backend_info.hpp"
+#include "optimized/torch/torch_module_api.hpp"
+#include "tripletcheck/errors.hpp"
+
+namespace tripletcheck {
+namespace {
+
+std::string module_path() {
+  const char* chosen = std::getenv(kTorchModuleVariable);
+  if (chosen != nullptr && *chosen != '\0') return chosen;
+  return TRIPLETCHECK_TORCH_MODULE_PATH;  // set by optimized/torch/CMakeLists.txt
+}
+
+// The module, loaded once per process; never unloaded (LibTorch's threads and static objects
+// must outlive every backend).
+struct Module {
+  TripletcheckTorchNewBackend new_backend = nullptr;
+  TripletcheckTorchRuntimeDescription runtime_description = nullptr;
+  std::string error;  // why it could not be loaded; empty when it was
+};
+
+const Module& module() {
+  static const Module loaded = [] {
+    Module m;
+    const std::string path = module_path();
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle == nullptr) {
+      const char* why = dlerror();
+      m.error = "cannot load the LibTorch module " + path + ": " + (why ? why : "unknown error");
+      return m;
+    }
+    m.new_backend =
+        reinterpret_cast<TripletcheckTorchNewBackend>(dlsym(handle, kTorchNewBackendSymbol));
+    m.runtime_description = reinterpret_cast<TripletcheckTorchRuntimeDescription>(
+        dlsym(handle, kTorchRuntimeDescriptionSymbol));
+    if (m.new_backend == nullptr || m.runtime_description == nullptr) {
+      m.error = "the LibTorch module " + path + " lacks its entry points (stale build?)";
+    }
+    return m;
+  }();
+  return loaded;
+}
+
+class TorchProxy final : public Backend {
+ public:
+  explicit TorchProxy(torch_backend::BackendInfo info) : info_(std::move(info)) {}
+
+  std::string name() const override { return info_.name; }
+  std::string description() const override { return info_.description; }
+  Capabilities capabilities() const override { return info_.capabilities; }
+
+  // For the CPU backends, without loading LibTorch: the module file must exist (a failure to
+  // load it later is reported as Unavailable by the call). torch-cuda must ask LibTorch.
+  std::string unavailable_reason() const override {
+    if (info_.capabilities.device == Device::kCuda) {
+#ifndef TRIPLETCHECK_TORCH_HAS_CUDA
+      return "this LibTorch was built without CUDA";
+#else
+      return real() == nullptr ? module().error : real()->unavailable_reason();
+#endif
+    }
+    struct stat st {};
+    if (stat(module_path().c_str(), &st) != 0) {
+      return "the LibTorch module " + module_path() + " is missing (build it, or set " +
+             kTorchModuleVariable + ")";
+    }
+    return {};
+  }
+
+ protected:
+  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
+    return loaded().evaluate(s, b, options(g));
+  }
+  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
+    return loaded().evaluate(s, b, options(g));
+  }
+  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
+    return loaded().evaluate(s, d, options(g));
+  }
+  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
+    return loaded().evaluate(s, d, options(g));
+  }
+
+ private:
+  // Strict checks, if asked for, already ran in this proxy's evaluate().
+  static EvalOptions options(bool gradient) {
+    EvalOptions o;
+    o.gradient = gradient;
+    return o;
+  }
+
+  // The module's backend, created on first use; nullptr when the module cannot be loaded.
+  const Backend* real() const {
+    std::call_once(once_, [this] {
+      if (module().error.empty()) real_.reset(module().new_backend(info_.name.c_str()));
+    });
+    return real_.get();
+  }
+
+  const Backend& loaded() const {
+    const Backend* b = real();
+    if (b == nullptr) {
+      throw Unavailable("backend " + info_.name + " is not available here: " +
+                        (module().error.empty() ? "the module does not know it" : module().error));
+    }
+    return *b;
+  }
+
+  torch_backend::BackendInfo info_;
+  mutable std::once_flag once_;
+  mutable std::unique_ptr<Backend> real_;
+};
+
+}  // namespace
+
+std::vector<std::unique_ptr<Backend>> make_torch_proxies() {
+  std::vector<std::unique_ptr<Backend>> out;
+  for (auto& info : torch_backend::backend_infos()) {
+    out.push_back(std::make_unique<TorchProxy>(std::move(info)));
+  }
+  return out;
+}
+
+std::string torch_runtime_summary() {
+  if (!module().error.empty()) return module().error;
+  return module().runtime_description();
+}
+
+}  // namespace tripletcheck
