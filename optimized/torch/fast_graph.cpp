@@ -1,9 +1,3 @@
-// Semi-hard: for the P ordered positive pairs (i, j), the smallest negative distance of row i
-// strictly greater than D[i, j], found by a masked row minimum over chunks of pairs (O(P·B)
-// work, O(B²) memory); without one, the largest negative of row i; without negatives, the row
-// minimum. Hard: masked row max/min with their fallbacks. Only index selection runs without
-// gradient; values are gathered from D, so the gradient is a valid subgradient (one-hot where
-// the choice is unique, split by amax/amin among ties of the fallbacks).
 #include "optimized/torch/fast_graph.hpp"
 
 #include <ATen/ATen.h>
@@ -16,6 +10,31 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// ---- 1. D without gradient ----------------------------------------------------------------
+
+// tf.math.l2_normalize with its epsilon 1e-12 on the squared norm (a zero row stays zero).
+at::Tensor l2_normalize(const at::Tensor& x) {
+  return x * at::rsqrt(at::clamp_min(at::square(x).sum(1, /*keepdim=*/true), 1e-12));
+}
+
+// TFA's pairwise_distance / angular_distance values, in TF's order of operations, in place.
+at::Tensor distances_without_gradient(const at::Tensor& x, Metric metric) {
+  const at::NoGradGuard no_grad;
+  if (metric == Metric::kAngular) {
+    const at::Tensor f = l2_normalize(x);
+    at::Tensor a = at::mm(f, f.t());
+    return a.neg_().add_(1.0).clamp_min_(0.0);  // max(1 − F·Fᵀ, 0); diagonal not forced
+  }
+  const at::Tensor norms = at::square(x).sum(1, /*keepdim=*/true);
+  at::Tensor d = at::add(norms, norms.t());  // (r + c) first, then − 2·G, as TF does
+  d.sub_(at::mm(x, x.t()), 2.0).clamp_min_(0.0);
+  // Entries with S <= 0 are 0 already; sqrt keeps them 0 (TF's 1e-16 only guards the gradient).
+  if (metric == Metric::kL2) d.sqrt_();
+  return d.fill_diagonal_(0.0);
+}
+
+// ---- 2. the mining, without gradient -------------------------------------------------------
+
 struct Classes {
   at::Tensor negatives;  // B×B bool: different label
   at::Tensor positives;  // B×B bool: same label, off the diagonal
@@ -24,63 +43,93 @@ struct Classes {
 Classes classes_of(const at::Tensor& labels) {
   const at::Tensor column = labels.reshape({-1, 1});
   const at::Tensor same = at::eq(column, column.t());
-  const std::int64_t b = column.size(0);
-  const at::Tensor diagonal = at::eye(b, labels.options().dtype(at::kBool));
+  const at::Tensor diagonal = at::eye(column.size(0), labels.options().dtype(at::kBool));
   return {at::logical_not(same), at::logical_and(same, at::logical_not(diagonal))};
 }
 
-// Per row: the largest negative distance, or the row minimum when the row has no negative
-// (TFA's masked_maximum over the negatives and its fallback). B×1, differentiable.
-at::Tensor largest_negative(const at::Tensor& d, const Classes& c) {
-  const at::Tensor has_negative = c.negatives.any(1, /*keepdim=*/true);
-  const at::Tensor masked = at::where(c.negatives, d, -kInf).amax(1, /*keepdim=*/true);
-  return at::where(has_negative, masked, d.amin(1, /*keepdim=*/true));
+// Per row: the column of the largest negative, or of the row minimum when the row has none
+// (TFA's masked_maximum over the negatives and its fallback).
+at::Tensor largest_negative_column(const at::Tensor& d, const Classes& c) {
+  const at::Tensor largest = at::where(c.negatives, d, -kInf).argmax(1);
+  return at::where(c.negatives.any(1), largest, d.argmin(1));
 }
 
-// D[rows[p], columns[p]] for every p, differentiable (the gradient lands on those entries).
-at::Tensor entries(const at::Tensor& d, const at::Tensor& rows, const at::Tensor& columns) {
-  return d.reshape({-1}).index_select(0, rows * d.size(1) + columns);
-}
-
-// Column index of the semi-hard negative of each positive pair (anchors[p], D value limit[p]),
-// or -1 where no negative of the anchor is strictly farther. No gradient.
-at::Tensor outside_negative_index(const at::Tensor& d, const Classes& c, const at::Tensor& anchors,
-                                  const at::Tensor& limits) {
+// Per positive pair p (row anchors[p], distance limits[p]): the column of the smallest negative
+// of that row strictly greater than limits[p], or -1 when there is none. Chunks of B pairs keep
+// the temporaries at about one B×B matrix.
+at::Tensor outside_negative_column(const at::Tensor& d, const Classes& c, const at::Tensor& anchors,
+                                   const at::Tensor& limits) {
   const std::int64_t b = d.size(0);
   const std::int64_t pairs = anchors.size(0);
-  // Rows of pairs per chunk, so that a chunk's temporaries are about one B×B matrix.
-  const std::int64_t chunk = std::max<std::int64_t>(1, b);
-  at::Tensor index = at::empty({pairs}, anchors.options());
-  for (std::int64_t start = 0; start < pairs; start += chunk) {
-    const std::int64_t stop = std::min(pairs, start + chunk);
+  at::Tensor column = at::empty({pairs}, anchors.options());
+  for (std::int64_t start = 0; start < pairs; start += b) {
+    const std::int64_t stop = std::min(pairs, start + b);
     const at::Tensor rows = anchors.slice(0, start, stop);
-    const at::Tensor candidates = d.index_select(0, rows);  // chunk×B
+    const at::Tensor candidates = d.index_select(0, rows);
     const at::Tensor farther =
         at::logical_and(c.negatives.index_select(0, rows),
                         at::gt(candidates, limits.slice(0, start, stop).unsqueeze(1)));
-    const at::Tensor column = std::get<1>(at::where(farther, candidates, kInf).min(1));
-    index.slice(0, start, stop).copy_(at::where(farther.any(1), column, -1));
+    const at::Tensor smallest = at::where(farther, candidates, kInf).argmin(1);
+    column.slice(0, start, stop).copy_(at::where(farther.any(1), smallest, -1));
   }
-  return index;
+  return column;
 }
 
-at::Tensor semihard(const at::Tensor& d, const Classes& c, double margin) {
-  const at::Tensor pair_index = c.positives.nonzero();  // P×2 (anchor, positive), row-major
-  const at::Tensor anchors = pair_index.select(1, 0);
-  const at::Tensor positive_d = entries(d, anchors, pair_index.select(1, 1));
-  at::Tensor outside;
-  {
-    const at::NoGradGuard no_grad;
-    outside = outside_negative_index(d, c, anchors, positive_d.detach());
+// The entries of D the loss uses: (anchor, positive) and (anchor, negative) per term.
+struct Selection {
+  at::Tensor anchors;
+  at::Tensor positives;
+  at::Tensor negatives;
+  bool empty = false;  // semi-hard without any positive pair
+};
+
+Selection select_semihard(const at::Tensor& d, const Classes& c) {
+  const at::Tensor pairs = c.positives.nonzero();  // P×2 (anchor, positive), row-major
+  Selection s;
+  s.anchors = pairs.select(1, 0);
+  s.positives = pairs.select(1, 1);
+  s.empty = pairs.size(0) == 0;
+  if (s.empty) return s;
+  const at::Tensor limits = d.reshape({-1}).index_select(0, s.anchors * d.size(1) + s.positives);
+  const at::Tensor outside = outside_negative_column(d, c, s.anchors, limits);
+  const at::Tensor inside = largest_negative_column(d, c).index_select(0, s.anchors);
+  s.negatives = at::where(outside.ge(0), outside, inside);
+  return s;
+}
+
+// Per anchor: the farthest positive (row minimum without one) and the closest negative (row
+// maximum without one), TFA's masked_maximum / masked_minimum and their fallbacks.
+Selection select_hard(const at::Tensor& d, const Classes& c) {
+  Selection s;
+  s.anchors = at::arange(d.size(0), c.negatives.options().dtype(at::kLong));
+  s.positives =
+      at::where(c.positives.any(1), at::where(c.positives, d, -kInf).argmax(1), d.argmin(1));
+  s.negatives =
+      at::where(c.negatives.any(1), at::where(c.negatives, d, kInf).argmin(1), d.argmax(1));
+  return s;
+}
+
+// ---- 3. the loss on the chosen entries, with gradient --------------------------------------
+
+// D[rows[p], cols[p]] recomputed from the input with TFA's formulas (its error mask and 1e-16
+// included, so duplicates give 0 with a zero gradient), differentiable.
+at::Tensor entries(const at::Tensor& input, bool precomputed, Metric metric, const at::Tensor& rows,
+                   const at::Tensor& cols) {
+  if (precomputed) return input.reshape({-1}).index_select(0, rows * input.size(1) + cols);
+  if (metric == Metric::kAngular) {
+    const at::Tensor f = l2_normalize(input);
+    const at::Tensor dot = (f.index_select(0, rows) * f.index_select(0, cols)).sum(1);
+    return at::clamp_min(at::rsub(dot, 1.0), 0.0);
   }
-  const at::Tensor has_outside = outside.ge(0);
-  const at::Tensor outside_d = entries(d, anchors, outside.clamp_min(0));
-  const at::Tensor inside_d = largest_negative(d, c).squeeze(1).index_select(0, anchors);
-  const at::Tensor negative_d = at::where(has_outside, outside_d, inside_d);
-  // Hinge ≥ 0 passes the gradient (clamp_min, as TF's maximum); the divisor counts ordered
-  // pairs.
-  const at::Tensor terms = at::clamp_min((positive_d - negative_d) + margin, 0.0);
-  return terms.sum() / static_cast<double>(pair_index.size(0));
+  const at::Tensor norms = at::square(input).sum(1);
+  const at::Tensor dot = (input.index_select(0, rows) * input.index_select(0, cols)).sum(1);
+  const at::Tensor raw =
+      at::add(norms.index_select(0, rows), norms.index_select(0, cols)) - at::mul(dot, 2.0);
+  const at::Tensor squared = at::clamp_min(raw, 0.0);
+  const at::Tensor error = at::logical_or(at::le(squared, 0.0), at::eq(rows, cols));
+  const at::Tensor kept = at::logical_not(error).to(input.scalar_type());
+  if (metric == Metric::kSquaredL2) return squared * kept;
+  return at::sqrt(squared + error.to(input.scalar_type()) * 1e-16) * kept;
 }
 
 // TFA's literal log1p(exp(z)): exp in the input's precision overflows where TF's does (z ≈ 88.7
@@ -92,31 +141,32 @@ at::Tensor soft_term(const at::Tensor& z) {
   return at::log1p(e.to(at::kDouble)).to(e.scalar_type());
 }
 
-at::Tensor hard(const at::Tensor& d, const Classes& c, double margin, bool soft) {
-  const at::Tensor has_positive = c.positives.any(1, /*keepdim=*/true);
-  const at::Tensor has_negative = c.negatives.any(1, /*keepdim=*/true);
-  const at::Tensor hard_positive =
-      at::where(has_positive, at::where(c.positives, d, -kInf).amax(1, /*keepdim=*/true),
-                d.amin(1, /*keepdim=*/true));
-  const at::Tensor hard_negative =
-      at::where(has_negative, at::where(c.negatives, d, kInf).amin(1, /*keepdim=*/true),
-                d.amax(1, /*keepdim=*/true));
-  const at::Tensor z = hard_positive - hard_negative;
-  const at::Tensor terms = soft ? soft_term(z) : at::clamp_min(z + margin, 0.0);
-  return terms.mean();
-}
-
 }  // namespace
 
-FastLoss fast_loss_on_distances(const at::Tensor& d, const at::Tensor& labels,
-                                const LossSpec& spec) {
-  if (at::isnan(d).any().item<bool>()) return {{}, true};
-  const Classes c = classes_of(labels);
-  if (spec.loss == Loss::kSemiHard) {
-    if (!c.positives.any().item<bool>()) return {{}, true};
-    return {semihard(d, c, spec.margin), false};
+FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& labels,
+                   const LossSpec& spec) {
+  Selection s;
+  {
+    const at::NoGradGuard no_grad;
+    const at::Tensor d =
+        precomputed ? input.detach() : distances_without_gradient(input, spec.metric);
+    if (at::isnan(d).any().item<bool>()) return {{}, true};
+    const Classes c = classes_of(labels);
+    s = spec.loss == Loss::kSemiHard ? select_semihard(d, c) : select_hard(d, c);
   }
-  return {hard(d, c, spec.margin, spec.soft), false};
+  if (s.empty) return {{}, true};
+  const at::Tensor positive_d = entries(input, precomputed, spec.metric, s.anchors, s.positives);
+  const at::Tensor negative_d = entries(input, precomputed, spec.metric, s.anchors, s.negatives);
+  // Semi-hard: margin + (D[i,j] − D[i,k]) hinged, over the P ordered positive pairs.
+  // Hard: hinged or soft z = hard_pos − hard_neg, averaged over all B anchors. The hinge uses
+  // clamp_min, which passes the gradient at exactly 0 as TF's maximum does.
+  // Where the two are the same entry (a fallback landed on the hardest positive, as in a
+  // single-class batch), TF's +g and −g meet on one element and cancel exactly: z is exactly 0
+  // with no gradient, rather than two gradient paths whose sums round differently.
+  const at::Tensor same = at::eq(s.positives, s.negatives);
+  const at::Tensor z = at::where(same, at::zeros_like(positive_d), positive_d - negative_d);
+  if (spec.loss == Loss::kSemiHard) return {at::clamp_min(z + spec.margin, 0.0).mean(), false};
+  return {(spec.soft ? soft_term(z) : at::clamp_min(z + spec.margin, 0.0)).mean(), false};
 }
 
 }  // namespace tripletcheck::torch_backend

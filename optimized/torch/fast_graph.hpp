@@ -1,7 +1,11 @@
-// The `torch` backend's loss: TFA's semantics without its B³ tensors, as a PyTorch user would
-// ship it. The distances are TFA's own O(B²) graph (tfa_graph.hpp); the mining selects indices
-// without gradient, in chunks of B² elements, and the loss gathers the selected distances so
-// that autograd routes the gradient to exactly the chosen entries.
+// The `torch` backends' loss: TFA's semantics without its B³ tensors and without autograd over
+// B×B matrices, as a PyTorch user would ship it. Three steps:
+//  1. D, B×B, without gradient (TFA's formulas, built in place: about two B×B matrices at once);
+//  2. the mining on D, without gradient: index vectors of the chosen (anchor, positive) and
+//     (anchor, negative) entries, the semi-hard search in chunks of about B² elements;
+//  3. the loss from those entries recomputed with gradient (O((P + B)·D) work), so autograd
+//     routes the gradient to exactly the chosen entries: one-hot, a valid subgradient at ties,
+//     not TF's even split (Capabilities::tf_exact_ties is false).
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -18,7 +22,8 @@ struct FastLoss {
   bool all_nan = false;
 };
 
-FastLoss fast_loss_on_distances(const at::Tensor& d, const at::Tensor& labels,
-                                const LossSpec& spec);
+// `input` is the B×D embeddings, or the B×B distances when `precomputed`; it may require grad.
+FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& labels,
+                   const LossSpec& spec);
 
 }  // namespace tripletcheck::torch_backend

@@ -56,12 +56,12 @@ Result<T> evaluate_graph(Graph graph, const LossSpec& spec, const T* values, std
   const at::Tensor input = borrow(values, batch, cols, device).requires_grad_(gradient);
   const at::Tensor label_tensor =
       at::from_blob(const_cast<std::int64_t*>(labels), {batch}, at::kLong).to(device);
-  const at::Tensor d = precomputed ? input : torch_backend::tfa_distances(input, spec.metric);
   FastLoss loss;
   if (graph == Graph::kTfa) {
+    const at::Tensor d = precomputed ? input : torch_backend::tfa_distances(input, spec.metric);
     loss.loss = torch_backend::tfa_loss_on_distances(d, label_tensor, spec);
   } else {
-    loss = torch_backend::fast_loss_on_distances(d, label_tensor, spec);
+    loss = torch_backend::fast_loss(input, precomputed, label_tensor, spec);
   }
   if (loss.all_nan) return all_nan<T>(batch * cols, gradient);
   Result<T> result;

@@ -1,0 +1,127 @@
+// Every backend's float64 gradient against central differences of its own float64 value (the
+// shared helper of support/gradient_check.hpp: LibTorch C++ has no gradcheck): the full gradient
+// on small lattice batches, and the directional derivative uᵀ∇f along a random u on larger ones,
+// where one direction costs two evaluations instead of 2·B·D. Lattice batches keep every decision
+// far beyond the step, so no selection changes within ±h. RC_PARAMS replays a failure.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <cmath>
+#include <random>
+
+#include "properties/support/comparison.hpp"
+#include "properties/support/edge_classes.hpp"
+#include "properties/support/generators.hpp"
+#include "properties/support/gradient_check.hpp"
+#include "properties/support/scales.hpp"
+#include "properties/test_names.hpp"
+#include "tripletcheck/registry.hpp"
+
+namespace tripletcheck::testing {
+namespace {
+
+void classify(const GeneratedCase& c) {
+  for (const auto& edge : edge_classes(c.input, exact_distances(c.input))) RC_TAG(edge);
+  RC_TAG(variant_name(c.input.spec) + "/" + to_string(c.input.spec.metric));
+}
+
+// Lattice batches (generators.hpp): every distance at least one unit, competing ones at least
+// 1/(2·√S_max) >= 1/2048 units apart (S_max <= 2^20), so a step of 1e-6 units never changes a
+// selection.
+GeneratorOptions small_batches() {
+  GeneratorOptions o;
+  o.max_batch = 12;
+  o.max_dim = 5;
+  o.relative_gap = 1e-4;  // hinge decisions: far beyond the step's effect
+  return o;
+}
+
+constexpr double kStepInLatticeUnits = 1e-6;
+
+ScalarFunction loss_of(const Backend& backend, const CaseInput& input) {
+  return [&backend, probe = input](const std::vector<double>& x) mutable {
+    probe.values = x;
+    return evaluate(backend, probe, "float64", /*gradient=*/false).loss;
+  };
+}
+
+void central_differences(const Backend& backend) {
+  const GeneratedCase c = *gen_generic_case(small_batches());
+  classify(c);
+  const Evaluation analytic = evaluate(backend, c.input, "float64");
+  if (std::isnan(analytic.loss)) {
+    // No positive pair (semihard): NaN by design (SPEC.md §5.5).
+    RC_ASSERT(
+        is_no_positive_pair_gradient(analytic.gradient, c.input.spec.metric == Metric::kAngular));
+    return;
+  }
+  const double step = kStepInLatticeUnits * c.coordinate_scale;
+  const auto numeric = central_difference_gradient(loss_of(backend, c.input), c.input.values, step);
+  const Agreement a = compare_gradients(analytic.gradient, numeric);
+  const Tolerance tol = finite_difference_tolerance(analytic.loss, step);
+  if (!a.within(tol)) RC_LOG() << a.describe() << "\n";
+  RC_ASSERT(a.within(tol));
+}
+
+void directional_derivative_on_larger_batches(const Backend& backend) {
+  GeneratorOptions o = small_batches();
+  o.max_batch = 48;
+  o.max_dim = 24;
+  const GeneratedCase c = *gen_generic_case(o);
+  classify(c);
+  const Evaluation analytic = evaluate(backend, c.input, "float64");
+  if (std::isnan(analytic.loss)) return;
+  std::mt19937_64 rng(c.seed);
+  std::normal_distribution<double> normal;
+  std::vector<double> direction(c.input.values.size());
+  double projected = 0;
+  for (std::size_t k = 0; k < direction.size(); ++k) {
+    direction[k] = normal(rng);
+    projected += direction[k] * analytic.gradient[k];
+  }
+  const double step = kStepInLatticeUnits * c.coordinate_scale;
+  const double numeric =
+      directional_derivative(loss_of(backend, c.input), c.input.values, direction, step);
+  double norm = 0;  // |uᵀ∇f| <= ‖u‖·‖∇f‖: the scale of a directional derivative
+  double gradient_norm = 0;
+  for (std::size_t k = 0; k < direction.size(); ++k) {
+    norm += direction[k] * direction[k];
+    gradient_norm += analytic.gradient[k] * analytic.gradient[k];
+  }
+  const Agreement a = compare_loss(projected, numeric, std::sqrt(norm * gradient_norm));
+  // The step along u moves x by h·‖u‖: the rounding part scales with 1/(h·‖u‖)·‖u‖ = 1/h.
+  const Tolerance tol = finite_difference_tolerance(analytic.loss, step);
+  if (!a.within(tol)) RC_LOG() << a.describe() << "\n";
+  RC_ASSERT(a.within(tol));
+}
+
+class FiniteDifferences : public ::testing::TestWithParam<const Backend*> {};
+
+TEST_P(FiniteDifferences, MatchTheFullGradientOnSmallBatches) {
+  const Backend& backend = *GetParam();
+  EXPECT_TRUE(rc::check(backend.name() + ": float64 gradient vs central differences",
+                        [&] { central_differences(backend); }));
+}
+
+TEST_P(FiniteDifferences, MatchTheDirectionalDerivativeOnLargerBatches) {
+  const Backend& backend = *GetParam();
+  EXPECT_TRUE(rc::check(backend.name() + ": float64 uᵀ∇f vs its central difference",
+                        [&] { directional_derivative_on_larger_batches(backend); }));
+}
+
+// Every available backend that computes in float64 (the step is far below float32's noise).
+std::vector<const Backend*> float64_backends() {
+  std::vector<const Backend*> out;
+  for (const Backend* b : available_backends()) {
+    if (b->capabilities().float64 && b->capabilities().gradients) out.push_back(b);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, FiniteDifferences, ::testing::ValuesIn(float64_backends()),
+                         [](const ::testing::TestParamInfo<const Backend*>& b) {
+                           return test_name(*b.param);
+                         });
+
+}  // namespace
+}  // namespace tripletcheck::testing
