@@ -4,7 +4,8 @@
 //               algorithm as users port it, and the baseline for speed and memory. Refuses, with
 //               ResourceLimit, a call whose B³ tensors would pass its memory cap.
 //   torch       the same semantics without B³ tensors (fast_graph.hpp), on the CPU;
-//   torch-cuda  the same on a CUDA device, when LibTorch has CUDA and there is a GPU (TF32 off).
+//   torch-tfa-cuda, torch-cuda  the same two on a CUDA device, when LibTorch has CUDA and there
+//               is a GPU (TF32 off).
 //
 // Where LibTorch's ops differ from TF's (torch-tfa is otherwise TF's graph, ties included; the
 // golden fixtures list these in properties/support/known_divergences.cpp):
@@ -29,7 +30,7 @@ namespace tripletcheck {
 constexpr std::uint64_t kDefaultTorchTfaMaxBytes = std::uint64_t{8} << 30;
 constexpr const char* kTorchTfaMaxBytesVariable = "TRIPLETCHECK_TORCH_TFA_MAX_BYTES";
 
-// "torch-tfa", "torch" or "torch-cuda"; nullptr for any other name.
+// A name of torch_backend_info.hpp; nullptr for any other name.
 std::unique_ptr<Backend> make_torch_backend(const std::string& name);
 
 // LibTorch picks its intra-op thread count from the physical cores it can detect, which on some

@@ -147,16 +147,14 @@ class TorchBackend final : public Backend {
 std::unique_ptr<Backend> make_torch_backend(const std::string& name) {
   for (auto& info : torch_backend::backend_infos()) {
     if (info.name != name) continue;
-    if (name == "torch-tfa") {
-      return std::make_unique<TorchBackend>(std::move(info), Graph::kTfa, at::kCPU);
-    }
-    if (name == "torch") {
-      return std::make_unique<TorchBackend>(std::move(info), Graph::kFast, at::kCPU);
+    const Graph graph = name.rfind("torch-tfa", 0) == 0 ? Graph::kTfa : Graph::kFast;
+    if (info.capabilities.device == Device::kCpu) {
+      return std::make_unique<TorchBackend>(std::move(info), graph, at::kCPU);
     }
     // Conformance needs IEEE float32 products: TF32 would round the inputs to 10 mantissa bits.
     at::globalContext().setAllowTF32CuBLAS(false);
     at::globalContext().setAllowTF32CuDNN(false);
-    return std::make_unique<TorchBackend>(std::move(info), Graph::kFast, at::Device(at::kCUDA));
+    return std::make_unique<TorchBackend>(std::move(info), graph, at::Device(at::kCUDA));
   }
   return nullptr;
 }

@@ -6,7 +6,7 @@
 #include "tripletcheck/backend.hpp"
 
 extern "C" {
-// A new backend ("torch-tfa", "torch", "torch-cuda") owned by the caller, or nullptr.
+// A new backend (a name of torch_backend_info.hpp) owned by the caller, or nullptr.
 using TripletcheckTorchNewBackend = tripletcheck::Backend* (*)(const char* name);
 // Static text; see torch_runtime_description().
 using TripletcheckTorchRuntimeDescription = const char* (*)();

@@ -58,7 +58,7 @@ class TorchProxy final : public Backend {
   Capabilities capabilities() const override { return info_.capabilities; }
 
   // For the CPU backends, without loading LibTorch: the module file must exist (a failure to
-  // load it later is reported as Unavailable by the call). torch-cuda must ask LibTorch.
+  // load it later is reported as Unavailable by the call). The CUDA ones must ask LibTorch.
   std::string unavailable_reason() const override {
     if (info_.capabilities.device == Device::kCuda) {
 #ifndef TRIPLETCHECK_TORCH_HAS_CUDA

@@ -14,7 +14,7 @@ namespace tripletcheck {
 // Where the module is looked for: this variable if set, else where the build put it.
 constexpr const char* kTorchModuleVariable = "TRIPLETCHECK_TORCH_MODULE";
 
-// torch-tfa, torch, torch-cuda.
+// torch-tfa, torch, torch-tfa-cuda, torch-cuda.
 std::vector<std::unique_ptr<Backend>> make_torch_proxies();
 
 // The module's torch_runtime_description() (loads the module), or why it could not be loaded.

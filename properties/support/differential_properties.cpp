@@ -266,6 +266,15 @@ void check_determinism(const Backend& backend, const GeneratedCase& c) {
   for (const auto& precision : precisions(backend)) {
     const Evaluation a = evaluate(backend, c.input, precision);
     const Evaluation b = evaluate(backend, c.input, precision);
+    if (!backend.capabilities().deterministic) {
+      // Declared run-to-run variation (atomic accumulation order on a GPU): only the rounding
+      // of a different summation order, the bound between two evaluations of the same graph.
+      assert_agrees_with(b, a, c.input,
+                         tolerance(backend.name(), precision, Quantity::kLoss, Regime::kGolden),
+                         tolerance(backend.name(), precision, Quantity::kGradient, Regime::kGolden),
+                         true, {c.input, precision, "a second run"});
+      continue;
+    }
     RC_ASSERT(std::memcmp(&a.loss, &b.loss, sizeof a.loss) == 0);
     RC_ASSERT(a.gradient.size() == b.gradient.size());
     RC_ASSERT(
@@ -330,8 +339,10 @@ const std::vector<DifferentialProperty>& differential_properties() {
            generate_scaling, check_scaling),
       make("HingeLossesAreNonNegative", "hinge losses are >= 0 (or NaN without positive pairs)",
            generate_invariance, check_non_negative),
-      make("EvaluationIsDeterministic", "same input, same bits", generate_invariance,
-           check_determinism),
+      make(
+          "EvaluationIsDeterministic",
+          "same input, same bits (within rounding where the backend declares run-to-run variation)",
+          generate_invariance, check_determinism),
       make("NoNanAtZeroDistance", "duplicates give finite L2 gradients (the error mask and 1e-16)",
            generate_duplicates, check_no_nan_at_zero_distance),
   };
