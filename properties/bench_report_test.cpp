@@ -179,6 +179,20 @@ Results speed_results() {
   return parse_results(document, "speed.json");
 }
 
+TEST(BackendSpeed, SkippedBenchmarksAreListedWithTheirReason) {
+  Results results = speed_results();
+  Benchmark skipped;
+  skipped.name = "torch-tfa/semihard/L2/fwdbwd/B:1024/D:128/K:4";
+  skipped.error = "torch-tfa at B = 1024 needs 26722 MiB";
+  results.benchmarks.push_back(skipped);
+  const SpeedComparison c = compare_backends(results, kDefaultVersusBackend);
+  EXPECT_EQ(c.skipped, std::vector<std::string>{"torch-tfa/semihard/L2/fwdbwd/B:1024/D:128/K:4: "
+                                                "torch-tfa at B = 1024 needs 26722 MiB"});
+  EXPECT_EQ(c.other_names, std::vector<std::string>{"BM_unrelated"});  // not mixed in
+  EXPECT_THAT(speed_markdown(c, results),
+              HasSubstr("Skipped, with the reason each benchmark gave:\n\n- torch-tfa/semihard"));
+}
+
 TEST(BackendSpeed, TablesHaveFloorRatiosAndSpeedUps) {
   const Results results = speed_results();
   const SpeedComparison c = compare_backends(results, kDefaultVersusBackend);

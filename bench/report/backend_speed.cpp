@@ -128,8 +128,13 @@ std::string introduction(const SpeedComparison& c, const Results& results, bool 
 }
 
 std::string other_names_note(const SpeedComparison& c) {
-  if (c.other_names.empty()) return "";
-  std::string out = "\nNot in the grid's naming (not tabulated): ";
+  std::string out;
+  if (!c.skipped.empty()) {
+    out += "\nSkipped, with the reason each benchmark gave:\n\n";
+    for (const auto& s : c.skipped) out += "- " + s + "\n";
+  }
+  if (c.other_names.empty()) return out;
+  out += "\nNot in the grid's naming (not tabulated): ";
   for (std::size_t k = 0; k < c.other_names.size(); ++k) {
     out += (k ? ", " : "") + c.other_names[k];
   }
@@ -156,9 +161,12 @@ SpeedComparison compare_backends(const Results& results, const std::string& vers
   std::vector<Measured> floors, losses;
   for (const Benchmark& b : results.benchmarks) {
     const auto name = parse_name(b.name);
-    if (!name || !b.error.empty() || std::isnan(b.seconds())) {
-      out.other_names.push_back(display_name(b.name) +
-                                (b.error.empty() ? std::string() : " (error: " + b.error + ")"));
+    if (!b.error.empty()) {
+      out.skipped.push_back(display_name(b.name) + ": " + b.error);
+      continue;
+    }
+    if (!name || std::isnan(b.seconds())) {
+      out.other_names.push_back(display_name(b.name));
       continue;
     }
     (name->backend == kGemmFloorBackend ? floors : losses).push_back({*name, &b});

@@ -38,6 +38,8 @@ struct SpeedComparison {
   std::vector<std::string> backends;  // loss backends, sorted; the floor not included
   std::vector<SpeedGroup> groups;
   std::vector<std::string> other_names;  // benchmarks outside the grid's naming, listed as such
+  // Benchmarks that skipped themselves ("name: reason"), e.g. torch-tfa past its memory cap.
+  std::vector<std::string> skipped;
 };
 
 SpeedComparison compare_backends(const Results& results, const std::string& versus);
