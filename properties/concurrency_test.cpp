@@ -16,7 +16,7 @@
 #include "properties/support/evaluate.hpp"
 #include "properties/support/generators.hpp"
 #include "properties/support/labels.hpp"
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "sanitized.hpp"
 #include "tripletcheck/registry.hpp"
 

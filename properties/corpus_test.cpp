@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "conform/property_run.hpp"
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

@@ -14,7 +14,7 @@
 
 #include "cli_run.hpp"
 #include "properties/support/generators.hpp"
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "sanitized.hpp"
 #include "temp_dir.hpp"
 #include "tripletcheck/npy.hpp"

@@ -5,7 +5,7 @@
 #include <rapidcheck.h>
 
 #include "properties/support/differential_properties.hpp"
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

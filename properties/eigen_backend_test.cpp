@@ -194,33 +194,6 @@ const Backend& eigen_backend() {
   return *backend;
 }
 
-// The size of one loss term's contribution to a gradient entry: its weight (1/B for the hard
-// loss, 1/num_positive_pairs for semihard) times the largest derivative of a distance. A gradient
-// that vanishes in exact arithmetic (the hard loss of one class: +w and −w on the same entry)
-// holds only rounding residues of each side's precision; they are compared against this scale,
-// not against their own size.
-double gradient_term_scale(const CaseInput& in) {
-  std::int64_t num_positive_pairs = 0;
-  for (std::int64_t i = 0; i < in.batch; ++i) {
-    for (std::int64_t j = 0; j < in.batch; ++j)
-      num_positive_pairs += i != j && in.labels[i] == in.labels[j];
-  }
-  const double weight = in.spec.loss == Loss::kHard ? 1.0 / static_cast<double>(in.batch)
-                                                    : 1.0 / static_cast<double>(num_positive_pairs);
-  if (in.precomputed) return weight;
-  double largest = 0, smallest = std::numeric_limits<double>::infinity();
-  for (std::int64_t i = 0; i < in.batch; ++i) {
-    double n2 = 0;
-    for (std::int64_t k = 0; k < in.dim; ++k)
-      n2 += in.values[i * in.dim + k] * in.values[i * in.dim + k];
-    largest = std::max(largest, std::sqrt(n2));
-    if (n2 > 0) smallest = std::min(smallest, std::sqrt(n2));
-  }
-  if (in.spec.metric == Metric::kL2) return weight;  // |∂‖x_i − x_j‖/∂x_i| = 1
-  if (in.spec.metric == Metric::kSquaredL2) return weight * 4 * largest;
-  return weight * 2 / smallest;  // angular: |∂(1 − f_i·f_j)/∂x_i| <= 2/‖x_i‖
-}
-
 void expect_agreement(const CaseInput& in, const std::string& dtype) {
   const Evaluation expected = evaluate(find_backend("reference"), in, "float64");
   const Evaluation actual = evaluate(eigen_backend(), in, dtype);

@@ -14,7 +14,7 @@
 #include "properties/support/generators.hpp"
 #include "properties/support/gradient_check.hpp"
 #include "properties/support/scales.hpp"
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

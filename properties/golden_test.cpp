@@ -10,7 +10,7 @@
 
 #include "properties/support/golden_check.hpp"
 #include "properties/support/known_divergences.hpp"
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

@@ -11,7 +11,7 @@
 #include <random>
 #include <vector>
 
-#include "properties/test_names.hpp"
+#include "properties/support/test_names.hpp"
 #include "tripletcheck/backend.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"

@@ -132,6 +132,25 @@ at::Tensor entries(const at::Tensor& input, bool precomputed, Metric metric, con
   return at::sqrt(squared + error.to(input.scalar_type()) * 1e-16) * kept;
 }
 
+// The chosen entries for the loss. For float32 inputs, their values are the float32 ones (TF's
+// overflow, rsqrt(Inf) = 0 and rounding included) but their derivative is taken in float64:
+// autograd's index_select backward sums each row's many contributions one after the other,
+// which in float32 loses up to ~3× the accuracy of TF's GEMM-shaped backward (seen as a 3.5e-5
+// relative gradient error, against the float32 bound 2^-15). The cost is O((P + B)·D) twice.
+at::Tensor chosen_entries(const at::Tensor& input, bool precomputed, Metric metric,
+                          const at::Tensor& rows, const at::Tensor& cols) {
+  if (input.scalar_type() != at::kFloat) return entries(input, precomputed, metric, rows, cols);
+  at::Tensor value;
+  {
+    const at::NoGradGuard no_grad;
+    value = entries(input.detach(), precomputed, metric, rows, cols).to(at::kDouble);
+  }
+  const at::Tensor accurate = entries(input.to(at::kDouble), precomputed, metric, rows, cols);
+  // Exactly `value` (the two are within a factor of 2, so the difference is exact), with the
+  // derivative of `accurate`.
+  return accurate + (value - accurate).detach();
+}
+
 // TFA's literal log1p(exp(z)): exp in the input's precision overflows where TF's does (z ≈ 88.7
 // in float32). The log1p runs in float64 because LibTorch's float32 log1p (SLEEF) returns +Inf
 // for every argument above 1e38, i.e. from z ≈ 87.5 (torch-tfa keeps that, as a port would).
@@ -155,8 +174,13 @@ FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& 
     s = spec.loss == Loss::kSemiHard ? select_semihard(d, c) : select_hard(d, c);
   }
   if (s.empty) return {{}, true};
-  const at::Tensor positive_d = entries(input, precomputed, spec.metric, s.anchors, s.positives);
-  const at::Tensor negative_d = entries(input, precomputed, spec.metric, s.anchors, s.negatives);
+  // Each term is rounded to the input's type before the mean, which sums in that type as TF's
+  // reduction does (a float32 sum of terms near 1e37 overflows to Inf there too).
+  const at::ScalarType type = input.scalar_type();
+  const at::Tensor positive_d =
+      chosen_entries(input, precomputed, spec.metric, s.anchors, s.positives);
+  const at::Tensor negative_d =
+      chosen_entries(input, precomputed, spec.metric, s.anchors, s.negatives);
   // Semi-hard: margin + (D[i,j] − D[i,k]) hinged, over the P ordered positive pairs.
   // Hard: hinged or soft z = hard_pos − hard_neg, averaged over all B anchors. The hinge uses
   // clamp_min, which passes the gradient at exactly 0 as TF's maximum does.
@@ -165,8 +189,12 @@ FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& 
   // with no gradient, rather than two gradient paths whose sums round differently.
   const at::Tensor same = at::eq(s.positives, s.negatives);
   const at::Tensor z = at::where(same, at::zeros_like(positive_d), positive_d - negative_d);
-  if (spec.loss == Loss::kSemiHard) return {at::clamp_min(z + spec.margin, 0.0).mean(), false};
-  return {(spec.soft ? soft_term(z) : at::clamp_min(z + spec.margin, 0.0)).mean(), false};
+  if (spec.loss == Loss::kSemiHard) {
+    return {at::clamp_min(z + spec.margin, 0.0).to(type).mean(), false};
+  }
+  if (!spec.soft) return {at::clamp_min(z + spec.margin, 0.0).to(type).mean(), false};
+  // exp(z) in the input's precision, so that it overflows where TF's does.
+  return {soft_term(z.to(type)).mean(), false};
 }
 
 }  // namespace tripletcheck::torch_backend

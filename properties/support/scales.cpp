@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+
+#include "properties/support/separation.hpp"
 
 namespace tripletcheck::testing {
 namespace {
@@ -21,6 +24,42 @@ double max_squared_norm(const CaseInput& in) {
 }
 
 }  // namespace
+
+double gradient_term_scale(const CaseInput& in) {
+  double weight = 1.0 / static_cast<double>(in.batch);
+  if (in.spec.loss == Loss::kSemiHard) {
+    double pairs = 0;
+    for (std::int64_t i = 0; i < in.batch; ++i) {
+      for (std::int64_t j = 0; j < in.batch; ++j) pairs += i != j && in.labels[i] == in.labels[j];
+    }
+    if (pairs == 0) return 0;
+    weight = 1.0 / pairs;
+  }
+  if (in.precomputed) return weight;
+  double max_norm = 0, min_norm = std::numeric_limits<double>::infinity();
+  for (std::int64_t i = 0; i < in.batch; ++i) {
+    double s = 0;
+    for (std::int64_t k = 0; k < in.dim; ++k) {
+      s += in.values[i * in.dim + k] * in.values[i * in.dim + k];
+    }
+    max_norm = std::max(max_norm, std::sqrt(s));
+    if (s > 0) min_norm = std::min(min_norm, std::sqrt(s));
+  }
+  switch (in.spec.metric) {
+    case Metric::kSquaredL2:
+      return weight * 4 * max_norm;
+    case Metric::kAngular:
+      return std::isfinite(min_norm) ? weight * 2 / min_norm : 0;
+    case Metric::kL2: {
+      double d_min = std::numeric_limits<double>::infinity();
+      for (double d : exact_distances(in)) {
+        if (d > 0) d_min = std::min(d_min, d);
+      }
+      return weight * (std::isfinite(d_min) ? std::max(1.0, max_norm / d_min) : 1.0);
+    }
+  }
+  return 0;
+}
 
 double loss_scale(const CaseInput& in) {
   double largest_distance = 0;

@@ -16,4 +16,14 @@ double loss_scale(const CaseInput& input);
 // the distances are of the order of this noise.
 double distance_noise_bound(const CaseInput& input);
 
+// The size of one contribution to one gradient entry in TF's graph: the largest weight of a loss
+// term (1/B for the hard loss, 1/P for the semi-hard, P ordered positive pairs) times the largest
+// derivative of a distance or of its pieces: 4·max‖x‖ for squared-L2 (2(x_i − x_j)); for L2 the
+// larger of 1 (the unit vector) and max‖x‖/d_min (the expanded formula's 2x over the sqrt's 2D);
+// 2/min‖x‖ over nonzero rows for angular (|∂(1 − f_i·f_j)/∂x_i|); 1 for a matrix. A gradient entry
+// sums such contributions; where they cancel (an exactly-zero gradient at duplicates and ties) the
+// float32 rounding left is relative to them, not to the result. 0 for a semi-hard batch without
+// positive pairs.
+double gradient_term_scale(const CaseInput& input);
+
 }  // namespace tripletcheck::testing

@@ -17,6 +17,7 @@
 #include "properties/support/edge_classes.hpp"
 #include "properties/support/known_divergences.hpp"
 #include "properties/support/separation.hpp"
+#include "properties/support/test_names.hpp"
 #include "tripletcheck/errors.hpp"
 
 namespace tripletcheck::cli::conform {
@@ -358,8 +359,8 @@ void BackendRun::properties() {
     }
     if (is_registered_backend(backend_) && !run.reproduce.empty()) {
       f.replay.push_back("RC_PARAMS=\"" + run.reproduce + "\" " + options_.gtest_binary +
-                         " --gtest_filter='Backends/Differential.Holds/" + backend_.name() + "_" +
-                         property->name + "'");
+                         " --gtest_filter='Backends/Differential.Holds/" +
+                         testing::test_name(backend_) + "_" + property->name + "'");
     }
     f.replay.push_back(conform_command("--checks properties --property " + property->name +
                                        " --seed " + std::to_string(options_.seed) + " --cases " +
