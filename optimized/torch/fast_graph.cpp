@@ -177,10 +177,13 @@ FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& 
   // Each term is rounded to the input's type before the mean, which sums in that type as TF's
   // reduction does (a float32 sum of terms near 1e37 overflows to Inf there too).
   const at::ScalarType type = input.scalar_type();
-  const at::Tensor positive_d =
-      chosen_entries(input, precomputed, spec.metric, s.anchors, s.positives);
-  const at::Tensor negative_d =
-      chosen_entries(input, precomputed, spec.metric, s.anchors, s.negatives);
+  // Positives and negatives in one pass: half the (small) LibTorch calls.
+  const std::int64_t terms = s.anchors.size(0);
+  const at::Tensor both =
+      chosen_entries(input, precomputed, spec.metric, at::cat({s.anchors, s.anchors}),
+                     at::cat({s.positives, s.negatives}));
+  const at::Tensor positive_d = both.slice(0, 0, terms);
+  const at::Tensor negative_d = both.slice(0, terms, 2 * terms);
   // Semi-hard: margin + (D[i,j] − D[i,k]) hinged, over the P ordered positive pairs.
   // Hard: hinged or soft z = hard_pos − hard_neg, averaged over all B anchors. The hinge uses
   // clamp_min, which passes the gradient at exactly 0 as TF's maximum does.
