@@ -9,6 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,7 @@ constexpr const char* kUsage =
     "reason; after a call slower than --max-seconds-per-call the backend's larger sizes are "
     "skipped.\n";
 
-std::vector<std::string> split(const std::string& text) {
+std::vector<std::string> split(const std::string& text) {  // "a,b,,c" -> a, b, c
   std::vector<std::string> out;
   std::stringstream in(text);
   for (std::string item; std::getline(in, item, ',');) {
@@ -169,9 +170,12 @@ int main(int argc, char** argv) {
         continue;
       }
       for (auto& row : time_backend(backend, o)) out["rows"].push_back(row);
-    } catch (const tripletcheck::Error& e) {
+    } catch (const tripletcheck::Error& e) {  // an unknown backend name
       std::cerr << "tripletcheck_backend_timing: " << e.what() << "\n";
       return 2;
+    } catch (const std::exception& e) {  // out of memory, a backend without a gradient
+      std::cerr << "tripletcheck_backend_timing: " << name << ": " << e.what() << "\n";
+      return 1;
     }
   }
   std::cout << out.dump(1) << "\n";
