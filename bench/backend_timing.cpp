@@ -27,7 +27,8 @@ constexpr const char* kUsage =
     "Median wall time of forward + backward calls (float32, L2, 4 samples per class) through\n"
     "Backend::evaluate. A size a backend refuses (memory cap, unavailable) is listed with the\n"
     "reason; after a call slower than --max-seconds-per-call the backend's larger sizes are "
-    "skipped.\n";
+    "skipped.\n"
+    "Exit status: 0 every backend timed, 1 one is unavailable here or failed, 2 bad usage.\n";
 
 std::vector<std::string> split(const std::string& text) {  // "a,b,,c" -> a, b, c
   std::vector<std::string> out;
@@ -160,10 +161,12 @@ int main(int argc, char** argv) {
                         {"pass", "forward + backward"},
                         {"repetitions", o.repetitions},
                         {"rows", nlohmann::json::array()}};
+  bool unavailable = false;
   for (const auto& name : o.backends) {
     try {
       const Backend& backend = tripletcheck::find_backend(name);
       if (!backend.available()) {
+        unavailable = true;
         out["unavailable"][name] = backend.unavailable_reason();
         std::cerr << "[timing] " << name << ": unavailable: " << backend.unavailable_reason()
                   << "\n";
@@ -179,5 +182,6 @@ int main(int argc, char** argv) {
     }
   }
   std::cout << out.dump(1) << "\n";
-  return 0;
+  // Asked for and not there (a GPU job without its GPU) is a failure, after the JSON says why.
+  return unavailable ? 1 : 0;
 }
