@@ -79,7 +79,7 @@ Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool 
   return result;
 }
 
-class ReferenceBackend final : public Backend {
+class ReferenceBackend final : public TemplatedBackend<ReferenceBackend> {
  public:
   explicit ReferenceBackend(std::optional<std::uint64_t> max_bytes) : max_bytes_(max_bytes) {}
 
@@ -95,21 +95,17 @@ class ReferenceBackend final : public Backend {
     return caps;
   }
 
- protected:
-  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
-    return run_embeddings(s, b, g, max_bytes_);
+ private:
+  friend class TemplatedBackend<ReferenceBackend>;
+  template <class T>
+  Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
+    return tripletcheck::run_embeddings(s, b, g, max_bytes_);
   }
-  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
-    return run_embeddings(s, b, g, max_bytes_);
-  }
-  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
-    return run_distances(s, d, g, max_bytes_);
-  }
-  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
-    return run_distances(s, d, g, max_bytes_);
+  template <class T>
+  Result<T> run_distances(const LossSpec& s, const DistanceView<T>& d, bool g) const {
+    return tripletcheck::run_distances(s, d, g, max_bytes_);
   }
 
- private:
   std::optional<std::uint64_t> max_bytes_;  // empty: the environment's cap, or the default
 };
 

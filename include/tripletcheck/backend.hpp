@@ -59,4 +59,30 @@ class Backend {
                              bool gradient) const;
 };
 
+// A backend whose four run() hooks are two member templates of Derived, for float and double:
+//   template <class T> Result<T> run_embeddings(const LossSpec&, const BatchView<T>&, bool) const;
+//   template <class T> Result<T> run_distances(const LossSpec&, const DistanceView<T>&, bool)
+//   const;
+// (Derived befriends TemplatedBackend<Derived> if they are private.) For the backends that
+// implement both precisions with one code path.
+template <class Derived>
+class TemplatedBackend : public Backend {
+ protected:
+  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const final {
+    return self().run_embeddings(s, b, g);
+  }
+  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const final {
+    return self().run_embeddings(s, b, g);
+  }
+  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const final {
+    return self().run_distances(s, d, g);
+  }
+  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const final {
+    return self().run_distances(s, d, g);
+  }
+
+ private:
+  const Derived& self() const { return static_cast<const Derived&>(*this); }
+};
+
 }  // namespace tripletcheck

@@ -1,6 +1,8 @@
 // The outcome of one loss evaluation.
 #pragma once
 
+#include <cstddef>
+#include <limits>
 #include <vector>
 
 namespace tripletcheck {
@@ -14,5 +16,16 @@ struct Result {
   // empty when the gradient was not requested.
   std::vector<T> grad;
 };
+
+// A NaN loss and, when asked for, `gradient_size` NaN gradient entries: what the fast backends
+// return for a NaN anywhere in D (they do not replay where TF's masked reductions keep or drop
+// each NaN), and torch for a semi-hard batch without positive pairs.
+template <class T>
+Result<T> all_nan_result(std::size_t gradient_size, bool gradient) {
+  Result<T> r;
+  r.loss = std::numeric_limits<double>::quiet_NaN();
+  if (gradient) r.grad.assign(gradient_size, std::numeric_limits<T>::quiet_NaN());
+  return r;
+}
 
 }  // namespace tripletcheck

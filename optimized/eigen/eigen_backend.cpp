@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <type_traits>
 
@@ -39,22 +38,15 @@ constexpr Index kMinParallelBatch = 192;
 constexpr double kSparseCost = 2.0;
 
 template <class T>
-constexpr T kNaN = std::numeric_limits<T>::quiet_NaN();
-
-template <class T>
 Parallelism parallelism(int threads, Index batch) {
   return {batch >= kMinParallelBatch ? threads : 1, std::is_same_v<T, float>};
 }
 
 // NaN anywhere in D (NaN or overflowing embeddings): the loss is NaN and so is every gradient
-// entry. TF's masked reductions drop or keep a NaN depending on where it sits; we do not replay
-// that (see Capabilities below).
+// entry (see Capabilities below).
 template <class T>
 Result<T> all_nan(Index gradient_size, bool gradient) {
-  Result<T> r;
-  r.loss = std::numeric_limits<double>::quiet_NaN();
-  if (gradient) r.grad.assign(static_cast<std::size_t>(gradient_size), kNaN<T>);
-  return r;
+  return all_nan_result<T>(static_cast<std::size_t>(gradient_size), gradient);
 }
 
 // Nonzeros of M = W' + W'ᵀ barring ties: hard routes to one positive and one negative per
@@ -174,7 +166,7 @@ Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool 
   return result;
 }
 
-class EigenBackend final : public Backend {
+class EigenBackend final : public TemplatedBackend<EigenBackend> {
  public:
   explicit EigenBackend(int threads) : threads_(std::max(1, threads)) {}
 
@@ -203,21 +195,17 @@ class EigenBackend final : public Backend {
     return caps;
   }
 
- protected:
-  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
-    return run_embeddings(s, b, g, threads_);
+ private:
+  friend class TemplatedBackend<EigenBackend>;
+  template <class T>
+  Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
+    return tripletcheck::run_embeddings(s, b, g, threads_);
   }
-  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
-    return run_embeddings(s, b, g, threads_);
-  }
-  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
-    return run_distances(s, d, g, threads_);
-  }
-  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
-    return run_distances(s, d, g, threads_);
+  template <class T>
+  Result<T> run_distances(const LossSpec& s, const DistanceView<T>& d, bool g) const {
+    return tripletcheck::run_distances(s, d, g, threads_);
   }
 
- private:
   int threads_;
 };
 

@@ -6,7 +6,6 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/cuda.h>
 
-#include <limits>
 #include <utility>
 
 #include "optimized/torch/fast_graph.hpp"
@@ -34,16 +33,6 @@ at::Tensor borrow(const T* values, std::int64_t rows, std::int64_t cols, at::Dev
   return device.is_cpu() ? t : t.to(device);
 }
 
-template <class T>
-Result<T> all_nan(std::int64_t gradient_size, bool gradient) {
-  Result<T> r;
-  r.loss = std::numeric_limits<double>::quiet_NaN();
-  if (gradient) {
-    r.grad.assign(static_cast<std::size_t>(gradient_size), std::numeric_limits<T>::quiet_NaN());
-  }
-  return r;
-}
-
 enum class Graph { kTfa, kFast };
 
 // One evaluation: `values` is B×cols (embeddings, or the B×B distances when precomputed).
@@ -63,7 +52,7 @@ Result<T> evaluate_graph(Graph graph, const LossSpec& spec, const T* values, std
   } else {
     loss = torch_backend::fast_loss(input, precomputed, label_tensor, spec);
   }
-  if (loss.all_nan) return all_nan<T>(batch * cols, gradient);
+  if (loss.all_nan) return all_nan_result<T>(static_cast<std::size_t>(batch * cols), gradient);
   Result<T> result;
   result.loss = loss.loss.template item<double>();
   if (gradient) {
@@ -81,7 +70,7 @@ std::string cuda_unavailable_reason() {
 }
 
 // One LibTorch backend: its graph, its device, and for torch-tfa the memory cap.
-class TorchBackend final : public Backend {
+class TorchBackend final : public TemplatedBackend<TorchBackend> {
  public:
   TorchBackend(torch_backend::BackendInfo info, Graph graph, at::Device device)
       : info_(std::move(info)), graph_(graph), device_(device) {}
@@ -93,21 +82,8 @@ class TorchBackend final : public Backend {
     return device_.is_cpu() ? std::string() : cuda_unavailable_reason();
   }
 
- protected:
-  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
-    return run_embeddings(s, b, g);
-  }
-  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
-    return run_embeddings(s, b, g);
-  }
-  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
-    return run_distances(s, d, g);
-  }
-  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
-    return run_distances(s, d, g);
-  }
-
  private:
+  friend class TemplatedBackend<TorchBackend>;
   template <class T>
   Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
     check_footprint(s, b.batch, b.dim, false, sizeof(T), g);

@@ -49,7 +49,7 @@ const Module& module() {
   return loaded;
 }
 
-class TorchProxy final : public Backend {
+class TorchProxy final : public TemplatedBackend<TorchProxy> {
  public:
   explicit TorchProxy(torch_backend::BackendInfo info) : info_(std::move(info)) {}
 
@@ -75,21 +75,17 @@ class TorchProxy final : public Backend {
     return {};
   }
 
- protected:
-  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
+ private:
+  friend class TemplatedBackend<TorchProxy>;
+  template <class T>
+  Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
     return loaded().evaluate(s, b, options(g));
   }
-  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
-    return loaded().evaluate(s, b, options(g));
-  }
-  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
-    return loaded().evaluate(s, d, options(g));
-  }
-  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
+  template <class T>
+  Result<T> run_distances(const LossSpec& s, const DistanceView<T>& d, bool g) const {
     return loaded().evaluate(s, d, options(g));
   }
 
- private:
   // Strict checks, if asked for, already ran in this proxy's evaluate().
   static EvalOptions options(bool gradient) {
     EvalOptions o;

@@ -57,7 +57,7 @@ double parse_loss(const json& value) {
                            value.dump());
 }
 
-class ExecBackend final : public Backend {
+class ExecBackend final : public TemplatedBackend<ExecBackend> {
  public:
   explicit ExecBackend(std::string command) : command_(std::move(command)) {
     char pattern[] = "/tmp/tripletcheck-exec-XXXXXX";
@@ -84,21 +84,17 @@ class ExecBackend final : public Backend {
   }
   Capabilities capabilities() const override { return caps_; }
 
- protected:
-  Result<float> run(const LossSpec& s, const BatchView<float>& b, bool g) const override {
-    return call<float>(s, b.embeddings, b.batch, b.dim, b.labels, false, g);
+ private:
+  friend class TemplatedBackend<ExecBackend>;
+  template <class T>
+  Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
+    return call<T>(s, b.embeddings, b.batch, b.dim, b.labels, false, g);
   }
-  Result<double> run(const LossSpec& s, const BatchView<double>& b, bool g) const override {
-    return call<double>(s, b.embeddings, b.batch, b.dim, b.labels, false, g);
-  }
-  Result<float> run(const LossSpec& s, const DistanceView<float>& d, bool g) const override {
-    return call<float>(s, d.distances, d.batch, d.batch, d.labels, true, g);
-  }
-  Result<double> run(const LossSpec& s, const DistanceView<double>& d, bool g) const override {
-    return call<double>(s, d.distances, d.batch, d.batch, d.labels, true, g);
+  template <class T>
+  Result<T> run_distances(const LossSpec& s, const DistanceView<T>& d, bool g) const {
+    return call<T>(s, d.distances, d.batch, d.batch, d.labels, true, g);
   }
 
- private:
   // `command --capabilities`: optional. A program without it gets float32 embeddings with
   // gradients, one process per evaluation, and no claim about ties.
   void probe() {
