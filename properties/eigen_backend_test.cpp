@@ -238,11 +238,12 @@ LossSpec spec_of(const VariantMetric& p) {
 
 class EigenAgainstReference : public ::testing::TestWithParam<VariantMetric> {};
 
-TEST_P(EigenAgainstReference, Embeddings) {
+// Every batch size, label structure, coordinate range and precision for one variant and metric.
+void expect_agreement_over_the_grid(const VariantMetric& vm, bool precomputed) {
   for (const std::int64_t b : kBatchSizes) {
     for (int structure = 0; structure < kLabelStructures; ++structure) {
       for (const int range : kCoordinateRanges) {
-        const CaseInput in = make_case(spec_of(GetParam()), b, structure, range, false);
+        const CaseInput in = make_case(spec_of(vm), b, structure, range, precomputed);
         for (const char* dtype : kDtypes) {
           SCOPED_TRACE("B=" + std::to_string(b) + " label structure " + std::to_string(structure) +
                        " coordinates ±" + std::to_string(range) + " " + dtype);
@@ -253,19 +254,10 @@ TEST_P(EigenAgainstReference, Embeddings) {
   }
 }
 
+TEST_P(EigenAgainstReference, Embeddings) { expect_agreement_over_the_grid(GetParam(), false); }
+
 TEST_P(EigenAgainstReference, PrecomputedDistances) {
-  for (const std::int64_t b : kBatchSizes) {
-    for (int structure = 0; structure < kLabelStructures; ++structure) {
-      for (const int range : kCoordinateRanges) {
-        const CaseInput in = make_case(spec_of(GetParam()), b, structure, range, true);
-        for (const char* dtype : kDtypes) {
-          SCOPED_TRACE("B=" + std::to_string(b) + " label structure " + std::to_string(structure) +
-                       " coordinates ±" + std::to_string(range) + " " + dtype);
-          expect_agreement(in, dtype);
-        }
-      }
-    }
-  }
+  expect_agreement_over_the_grid(GetParam(), true);
 }
 
 // ---- thread-count invariance: every bit of the loss and the gradient ------------------------

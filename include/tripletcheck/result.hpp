@@ -17,9 +17,10 @@ struct Result {
   std::vector<T> grad;
 };
 
-// A NaN loss and, when asked for, `gradient_size` NaN gradient entries: what the fast backends
-// return for a NaN anywhere in D (they do not replay where TF's masked reductions keep or drop
-// each NaN), and torch for a semi-hard batch without positive pairs.
+// A NaN loss and, when asked for, `gradient_size` NaN gradient entries: a semi-hard batch without
+// positive pairs (0/0, and NaN in every gradient entry: SPEC.md §3.6, §5.5), and for the fast
+// backends a NaN anywhere in D (they do not replay where TF's masked reductions keep or drop
+// each NaN).
 template <class T>
 Result<T> all_nan_result(std::size_t gradient_size, bool gradient) {
   Result<T> r;

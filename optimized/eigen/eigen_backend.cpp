@@ -42,13 +42,6 @@ Parallelism parallelism(int threads, Index batch) {
   return {batch >= kMinParallelBatch ? threads : 1, std::is_same_v<T, float>};
 }
 
-// NaN anywhere in D (NaN or overflowing embeddings): the loss is NaN and so is every gradient
-// entry (see Capabilities below).
-template <class T>
-Result<T> all_nan(Index gradient_size, bool gradient) {
-  return all_nan_result<T>(static_cast<std::size_t>(gradient_size), gradient);
-}
-
 // Nonzeros of M = W' + W'ᵀ barring ties: hard routes to one positive and one negative per
 // anchor; semihard to each positive and its semihard_negative, per positive pair.
 bool prefer_sparse(const LossSpec& spec, const Classes& classes, Index b) {
@@ -95,12 +88,13 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
   const eigen::FlushDenormals flush(how.flush_denormals);
   const Classes classes = eigen::classify(batch.labels, b);
   if (spec.loss == Loss::kSemiHard && classes.num_positive_pairs == 0) {
-    return all_nan<T>(b * dim, gradient);  // 0/0, and 1/0 · 0 in every gradient entry
+    return all_nan_result<T>(static_cast<std::size_t>(b * dim), gradient);  // 0/0, 1/0 · 0
   }
   const RowMatrix<T> sorted_x = sorted_rows(batch, classes);
   const ConstRowMap<T> x(sorted_x.data(), b, dim);
   eigen::Distances<T> distances = eigen::forward_distances(x, spec.metric, how);
-  if (distances.has_nan) return all_nan<T>(b * dim, gradient);
+  // NaN anywhere in D (NaN or overflowing embeddings): see Capabilities below.
+  if (distances.has_nan) return all_nan_result<T>(static_cast<std::size_t>(b * dim), gradient);
 
   const bool angular = spec.metric == Metric::kAngular;
   const ConstRowMap<T> source(angular ? distances.normalized.data() : x.data(), b, dim);
@@ -151,7 +145,7 @@ Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool 
   const Classes classes = eigen::classify(view.labels, b);
   if ((spec.loss == Loss::kSemiHard && classes.num_positive_pairs == 0) ||
       ConstRowMap<T>(view.distances, b, b).hasNaN()) {
-    return all_nan<T>(b * b, gradient);
+    return all_nan_result<T>(static_cast<std::size_t>(b * b), gradient);
   }
   const RowMatrix<T> d = sorted_distances(view, classes, how);
   Result<T> result;

@@ -23,11 +23,10 @@ at::Tensor pairwise_distance(const at::Tensor& x, bool squared) {
   return d * off_diagonal;
 }
 
-// metric_learning.angular_distance; tf.math.l2_normalize with its epsilon 1e-12 on the squared
-// norm. (Its rsqrt gradient differs from TF's at huge norms: see torch_backend.hpp.)
+// metric_learning.angular_distance. (The rsqrt gradient of the normalization differs from TF's
+// at huge norms: see torch_backend.hpp.)
 at::Tensor angular_distance(const at::Tensor& x) {
-  const at::Tensor square_sum = at::square(x).sum(1, /*keepdim=*/true);
-  const at::Tensor normalized = x * at::rsqrt(at::clamp_min(square_sum, 1e-12));
+  const at::Tensor normalized = tfa_l2_normalize(x);
   const at::Tensor a = at::rsub(at::mm(normalized, normalized.t()), 1.0);  // 1 − F·Fᵀ
   return at::clamp_min(a, 0.0);
 }
@@ -96,6 +95,11 @@ at::Tensor hard(const at::Tensor& pdist_matrix, const at::Tensor& labels, double
 }
 
 }  // namespace
+
+at::Tensor tfa_l2_normalize(const at::Tensor& x) {
+  const at::Tensor square_sum = at::square(x).sum(1, /*keepdim=*/true);
+  return x * at::rsqrt(at::clamp_min(square_sum, 1e-12));
+}
 
 at::Tensor tfa_distances(const at::Tensor& x, Metric metric) {
   switch (metric) {

@@ -11,6 +11,10 @@
 
 namespace tripletcheck::torch_backend {
 
+// tf.math.l2_normalize(x, axis=1) as TFA's angular_distance calls it: epsilon 1e-12 on the
+// squared norm, so a zero row stays a zero row.
+at::Tensor tfa_l2_normalize(const at::Tensor& x);
+
 // TFA's metric_learning.pairwise_distance (squared or not) and angular_distance of the B×D
 // embeddings `x`: the B×B matrix D.
 at::Tensor tfa_distances(const at::Tensor& x, Metric metric);

@@ -51,7 +51,8 @@ const Module& module() {
 
 class TorchProxy final : public TemplatedBackend<TorchProxy> {
  public:
-  explicit TorchProxy(torch_backend::BackendInfo info) : info_(std::move(info)) {}
+  explicit TorchProxy(torch_backend::BackendInfo info)
+      : info_(std::move(info)), missing_module_(missing_module_reason()) {}
 
   std::string name() const override { return info_.name; }
   std::string description() const override { return info_.description; }
@@ -59,6 +60,7 @@ class TorchProxy final : public TemplatedBackend<TorchProxy> {
 
   // For the CPU backends, without loading LibTorch: the module file must exist (a failure to
   // load it later is reported as Unavailable by the call). The CUDA ones must ask LibTorch.
+  // Every evaluate() asks, so the file is looked for once, when the registry is built.
   std::string unavailable_reason() const override {
     if (info_.capabilities.device == Device::kCuda) {
 #ifndef TRIPLETCHECK_TORCH_HAS_CUDA
@@ -67,12 +69,7 @@ class TorchProxy final : public TemplatedBackend<TorchProxy> {
       return real() == nullptr ? module().error : real()->unavailable_reason();
 #endif
     }
-    struct stat st {};
-    if (stat(module_path().c_str(), &st) != 0) {
-      return "the LibTorch module " + module_path() + " is missing (build it, or set " +
-             kTorchModuleVariable + ")";
-    }
-    return {};
+    return missing_module_;
   }
 
  private:
@@ -110,7 +107,15 @@ class TorchProxy final : public TemplatedBackend<TorchProxy> {
     return *b;
   }
 
+  static std::string missing_module_reason() {
+    struct stat st {};
+    if (stat(module_path().c_str(), &st) == 0) return {};
+    return "the LibTorch module " + module_path() + " is missing (build it, or set " +
+           kTorchModuleVariable + ")";
+  }
+
   torch_backend::BackendInfo info_;
+  const std::string missing_module_;  // empty when the module file exists
   mutable std::once_flag once_;
   mutable std::unique_ptr<Backend> real_;
 };
