@@ -21,11 +21,14 @@ inline std::string shape_name(std::int64_t b, std::int64_t d, std::int64_t k) {
   return "B:" + std::to_string(b) + "/D:" + std::to_string(d) + "/K:" + std::to_string(k);
 }
 
-// Items are the B² (anchor, other) pairs a pass touches; peak memory as measured by PeakMemory.
+// Items are the B² (anchor, other) pairs a pass touches; peak memory as measured by PeakMemory,
+// left out where /proc cannot tell it (the report then shows "n/a").
 inline void set_counters(benchmark::State& state, std::int64_t b, const PeakMemory& peak) {
   state.SetItemsProcessed(state.iterations() * b * b);
+  const std::int64_t growth = peak.growth_bytes();
+  if (growth < 0) return;
   state.counters["peak_mem"] =
-      benchmark::Counter(static_cast<double>(peak.growth_bytes()), benchmark::Counter::kDefaults,
+      benchmark::Counter(static_cast<double>(growth), benchmark::Counter::kDefaults,
                          benchmark::Counter::OneK::kIs1024);
 }
 

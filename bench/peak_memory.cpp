@@ -3,6 +3,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -40,13 +41,15 @@ PeakMemory::PeakMemory() {
   clear << "5";
   clear.close();
   if (clear.fail()) return;
-  start_rss_ = status_field_bytes("VmRSS");
+  // The mark, not VmRSS: both are read from the same lagging counters, and the mark can only
+  // grow from here, so the difference of two marks is never below zero but for that lag.
+  baseline_ = status_field_bytes("VmHWM");
 }
 
 std::int64_t PeakMemory::growth_bytes() const {
   const std::int64_t peak = status_field_bytes("VmHWM");
-  if (start_rss_ < 0 || peak < 0) return -1;
-  return peak - start_rss_;
+  if (baseline_ < 0 || peak < 0) return -1;
+  return std::max<std::int64_t>(0, peak - baseline_);
 }
 
 }  // namespace tripletcheck::bench

@@ -1,5 +1,5 @@
 // Peak memory of a benchmark: the growth of the resident set's high-water mark (VmHWM) over the
-// resident set at the start, after resetting the mark through /proc/self/clear_refs ("5").
+// mark right after resetting it through /proc/self/clear_refs ("5").
 // Chosen over counting allocations because Eigen allocates with malloc, not operator new, and
 // over getrusage's ru_maxrss because that cannot be reset between benchmarks. Linux only.
 #pragma once
@@ -14,12 +14,16 @@ void configure_allocator_for_peak_memory();
 
 class PeakMemory {
  public:
-  PeakMemory();  // resets the high-water mark and records the current resident set
-  // Bytes by which the resident set's peak exceeded the start; -1 if /proc is unavailable.
+  PeakMemory();  // resets the high-water mark and records it as the baseline
+  // Bytes by which the resident set's peak exceeded the baseline, >= 0; -1 if /proc is
+  // unavailable. The kernel's resident-set counters are kept per thread and folded into the
+  // process's every 64 page events (SPLIT_RSS_COUNTING), so both readings may lag by up to
+  // 64 pages per thread: a growth smaller than that reads as 0, never as a negative peak (one
+  // LibTorch benchmark measured -292 KiB as VmHWM − VmRSS with 16 OpenMP threads).
   std::int64_t growth_bytes() const;
 
  private:
-  std::int64_t start_rss_ = -1;
+  std::int64_t baseline_ = -1;
 };
 
 }  // namespace tripletcheck::bench

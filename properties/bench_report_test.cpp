@@ -132,6 +132,29 @@ TEST(BenchResults, ReadsTheNonFiniteWordsGoogleBenchmarkWrites) {
   EXPECT_DOUBLE_EQ(r.benchmarks[0].seconds(), 1e-3);
 }
 
+TEST(BenchResults, AnImpossibleCounterIsAWarningAndNotAFailure) {
+  // A peak below zero (the kernel's lagging resident-set counters, bench/peak_memory.hpp) once
+  // stopped the main job's report: the counter is left out, named in a warning, and the report
+  // shows n/a for it; the time of the same benchmark is still read.
+  tripletcheck_test::TempDir dir;
+  const std::string path = dir.path("negative.json");
+  std::ofstream(path) << R"({"benchmarks": [
+    {"name": "torch-tfa/hard/L2/fwdbwd/B:64/D:128/K:4", "run_type": "iteration",
+     "real_time": 2, "cpu_time": 2, "time_unit": "ms", "peak_mem": -299008.0},
+    {"name": "gemm_floor/syrk/fwdbwd/B:64/D:128/K:4", "run_type": "iteration",
+     "real_time": 1, "cpu_time": 1, "time_unit": "ms", "peak_mem": 4096}]})";
+  const Results r = load_results(path);
+  ASSERT_EQ(r.benchmarks.size(), 2u);
+  EXPECT_TRUE(r.benchmarks[0].peak_memory_bytes.empty());
+  EXPECT_DOUBLE_EQ(r.benchmarks[0].seconds(), 2e-3);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("benchmarks[0] (torch-tfa/hard/L2/fwdbwd/B:64/D:128/K:4)"));
+  EXPECT_THAT(r.warnings[0], HasSubstr("-299008"));
+  const std::string markdown = speed_markdown(compare_backends(r, kDefaultVersusBackend), r);
+  EXPECT_THAT(markdown, HasSubstr("Values left out of the tables (shown as n/a)"));
+  EXPECT_THAT(markdown, HasSubstr("| n/a |"));
+}
+
 TEST(BenchResults, ADirectoryMergesTheRepetitionsOfItsFiles) {
   tripletcheck_test::TempDir dir;
   std::mt19937_64 rng(kSeed);

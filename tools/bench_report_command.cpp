@@ -32,6 +32,7 @@ void run(const BenchReportArgs& args) {
     throw InvalidArgument("RESULTS", args.files.front(),
                           "no benchmarks in it (did --benchmark_filter match nothing?)");
   }
+  for (const std::string& w : results.warnings) std::cerr << "tripletcheck: warning: " << w << '\n';
   const report::SpeedComparison comparison = report::compare_backends(results, args.versus);
   const std::string markdown = report::speed_markdown(comparison, results);
   if (!args.out.empty()) {

@@ -141,6 +141,13 @@ std::string other_names_note(const SpeedComparison& c) {
   return out + ".\n";
 }
 
+std::string warnings_note(const Results& results) {
+  if (results.warnings.empty()) return "";
+  std::string out = "\nValues left out of the tables (shown as n/a):\n\n";
+  for (const std::string& w : results.warnings) out += "- " + w + "\n";
+  return out;
+}
+
 }  // namespace
 
 SpeedRow::SpeedRow()
@@ -227,7 +234,7 @@ std::string speed_markdown(const SpeedComparison& c, const Results& results) {
     out += "\n## " + g.title() + "\n\n" + markdown_table(group_table(c, g));
   }
   if (c.groups.empty()) out += "\nNo benchmark of the loss grid in these results.\n";
-  return out + other_names_note(c);
+  return out + other_names_note(c) + warnings_note(results);
 }
 
 std::string speed_html(const SpeedComparison& c, const Results& results) {
@@ -236,7 +243,7 @@ std::string speed_html(const SpeedComparison& c, const Results& results) {
     body += "<h2>" + html_escape(g.title()) + "</h2>\n<div class=\"group\">\n" +
             svg_line_chart(group_chart(c, g)) + html_table(group_table(c, g)) + "</div>\n";
   }
-  const std::string others = other_names_note(c);
+  const std::string others = other_names_note(c) + warnings_note(results);
   if (!others.empty()) body += "<p>" + html_escape(others) + "</p>\n";
   return html_page("Backend speed comparison", body);
 }

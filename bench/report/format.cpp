@@ -54,7 +54,7 @@ std::string format_duration(double seconds) {
 }
 
 std::string format_bytes(double bytes) {
-  if (std::isnan(bytes)) return kNone;
+  if (std::isnan(bytes)) return "n/a";  // not measured, or left out as impossible (a warning)
   static const char* const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   if (bytes < 1024) return format_fixed(bytes, 0) + " B";
   return scaled(bytes, units, 5, 1024);

@@ -130,6 +130,7 @@ const Benchmark* Results::find(const std::string& name) const {
 
 void Results::merge(const Results& more) {
   sources.insert(sources.end(), more.sources.begin(), more.sources.end());
+  warnings.insert(warnings.end(), more.warnings.begin(), more.warnings.end());
   for (const Benchmark& m : more.benchmarks) {
     auto it = std::find_if(benchmarks.begin(), benchmarks.end(),
                            [&](const Benchmark& b) { return b.name == m.name; });
@@ -191,9 +192,17 @@ Results parse_results(const json& document, const std::string& source) {
     b.real_seconds.push_back(real);
     b.cpu_seconds.push_back(number(entry, "cpu_time", source, where) * unit);
     // Counters are optional; null is a non-finite value (see nonfinite_as_null): not recorded.
+    // One odd counter of one benchmark must not cost the whole report: it is left out, with a
+    // warning, where a time that cannot be read is an error.
     auto counter = [&](const char* key, std::vector<double>& to) {
       const auto it = entry.find(key);
-      if (it != entry.end() && !it->is_null()) to.push_back(number(entry, key, source, where));
+      if (it == entry.end() || it->is_null()) return;
+      if (it->is_number() && std::isfinite(it->get<double>()) && it->get<double>() >= 0) {
+        to.push_back(it->get<double>());
+        return;
+      }
+      results.warnings.push_back(source + ": " + where + " (" + name + "): \"" + key +
+                                 "\" = " + it->dump() + " cannot be right; shown as n/a");
     };
     counter("items_per_second", b.items_per_second);
     counter(kPeakMemoryCounter, b.peak_memory_bytes);

@@ -39,6 +39,9 @@ struct Source {
 struct Results {
   std::vector<Source> sources;
   std::vector<Benchmark> benchmarks;  // in the order of first appearance
+  // Values left out because they cannot be right (a negative or non-finite counter), one line
+  // each naming the file, the entry and the value: the report shows them and "n/a" in its cell.
+  std::vector<std::string> warnings;
 
   const Benchmark* find(const std::string& name) const;
   // Appends `more`'s repetitions to the benchmarks of the same name, adds the new ones.
