@@ -2,7 +2,7 @@
 """TFA's triplet_semihard_loss and triplet_hard_loss in PyTorch, op for op (SPEC.md §1-§5), with
 gradients from autograd, speaking tripletcheck's exec protocol (tools/EXEC_PROTOCOL.md).
 
-    tripletcheck conform --backend exec:'python3 examples/torch_tfa.py'
+    tripletcheck conform --backend exec:'examples/python examples/torch_tfa.py'
 
 The choices that make autograd give TF's gradients (SPEC.md §5.1): clamp_min(x, c) for
 tf.maximum(x, c) (the whole gradient to x at a tie), amax/amin for reduce_max/min (ties split

@@ -4,7 +4,7 @@ instead of TFA's strict `>` (SPEC.md §3.3, §5.3.6), so a negative at exactly t
 distance counts as "farther". Everything else is the correct port. `tripletcheck conform` must
 reject it and name the check that caught it:
 
-    tripletcheck conform --backend exec:'python3 examples/torch_tfa_semihard_ge.py'
+    tripletcheck conform --backend exec:'examples/python examples/torch_tfa_semihard_ge.py'
 """
 import os
 import sys
