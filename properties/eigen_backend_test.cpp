@@ -198,11 +198,13 @@ void expect_agreement(const CaseInput& in, const std::string& dtype) {
   const Evaluation expected = evaluate(find_backend("reference"), in, "float64");
   const Evaluation actual = evaluate(eigen_backend(), in, dtype);
   const Agreement loss = compare_loss(actual.loss, expected.loss, loss_scale(in));
-  const Tolerance& loss_tol = tolerance("eigen", dtype, Quantity::kLoss, Regime::kOracle);
+  const Tolerance loss_tol =
+      with_loss_summation(tolerance("eigen", dtype, Quantity::kLoss, Regime::kOracle), in, dtype);
   EXPECT_TRUE(loss.within(loss_tol))
       << "loss " << actual.loss << " vs reference " << expected.loss << ": " << loss.describe();
-  Agreement grad = compare_gradients(actual.gradient, expected.gradient);
-  if (std::isfinite(expected.loss)) grad.scale = std::max(grad.scale, gradient_term_scale(in));
+  const Agreement grad =
+      compare_gradients(actual.gradient, expected.gradient,
+                        std::isfinite(expected.loss) ? gradient_term_scale(in) : 0);
   const Tolerance& grad_tol = tolerance("eigen", dtype, Quantity::kGradient, Regime::kOracle);
   EXPECT_TRUE(grad.within(grad_tol)) << "gradient: " << grad.describe();
 }

@@ -37,15 +37,16 @@ RC_GTEST_PROP(ReferenceFloat32, TracksTheFloat64Oracle, ()) {
     return;
   }
   const Agreement loss = compare_loss(f32.loss, oracle.loss, loss_scale(c.input));
-  const Agreement grad = compare_gradients(f32.gradient, oracle.gradient);
-  if (!loss.within(tolerance("reference", "float32", Quantity::kLoss, Regime::kOracle))) {
-    RC_LOG() << "loss: " << loss.describe() << "\n";
-  }
-  if (!grad.within(tolerance("reference", "float32", Quantity::kGradient, Regime::kOracle))) {
-    RC_LOG() << "gradient: " << grad.describe() << "\n";
-  }
-  RC_ASSERT(loss.within(tolerance("reference", "float32", Quantity::kLoss, Regime::kOracle)));
-  RC_ASSERT(grad.within(tolerance("reference", "float32", Quantity::kGradient, Regime::kOracle)));
+  const Agreement grad =
+      compare_gradients(f32.gradient, oracle.gradient, gradient_term_scale(c.input));
+  const Tolerance loss_tol = with_loss_summation(
+      tolerance("reference", "float32", Quantity::kLoss, Regime::kOracle), c.input, "float32");
+  const Tolerance& grad_tol =
+      tolerance("reference", "float32", Quantity::kGradient, Regime::kOracle);
+  if (!loss.within(loss_tol)) RC_LOG() << "loss: " << loss.describe() << "\n";
+  if (!grad.within(grad_tol)) RC_LOG() << "gradient: " << grad.describe() << "\n";
+  RC_ASSERT(loss.within(loss_tol));
+  RC_ASSERT(grad.within(grad_tol));
 }
 
 }  // namespace

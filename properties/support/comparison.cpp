@@ -33,9 +33,10 @@ Agreement compare_loss(double actual, double expected, double scale) {
   return a;
 }
 
-Agreement compare_gradients(const std::vector<double>& actual,
-                            const std::vector<double>& expected) {
+Agreement compare_gradients(const std::vector<double>& actual, const std::vector<double>& expected,
+                            double term_scale) {
   Agreement a;
+  a.scale = std::isfinite(term_scale) ? term_scale : 0;
   if (actual.size() != expected.size()) {
     a.nonfinite_match = false;
     a.first_nonfinite_mismatch =

@@ -2,7 +2,11 @@
 // helper). Non-finite entries must match exactly (NaN with NaN, +Inf with +Inf); finite entries
 // are compared as |a − b| <= abs + rel·scale, where the scale of a loss is the size of its terms
 // (loss_scale in scales.hpp: a small loss made of large cancelling distances carries their
-// rounding) and the scale of a gradient is its largest finite |expected| entry.
+// rounding) and the scale of a gradient is the larger of its largest finite |expected| entry and
+// the size of the contributions it is summed from (gradient_term_scale in scales.hpp): where
+// they cancel, to an exact 0 at a tie or to a small entry (L2's expanded formula at D = 1 sums
+// 2x_i·g and −2x_j·g terms of size ‖x‖/d into an entry of size 1), float32 rounding is relative
+// to them, not to the result.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +31,9 @@ struct Agreement {
 };
 
 Agreement compare_loss(double actual, double expected, double scale);
-Agreement compare_gradients(const std::vector<double>& actual, const std::vector<double>& expected);
+// term_scale: the size of one contribution to an entry (0: none known, the entries' own scale).
+Agreement compare_gradients(const std::vector<double>& actual, const std::vector<double>& expected,
+                            double term_scale = 0);
 
 // The gradient of a semi-hard batch without a positive pair (loss NaN): NaN reaches every entry
 // (SPEC.md §5.5), except that for angular the clamp max(1 − f_i·f_i, 0) may round below 0 on the

@@ -23,15 +23,37 @@ double max_squared_norm(const CaseInput& in) {
   return largest;
 }
 
+// Ordered positive pairs (i ≠ j, same label): the semi-hard loss's divisor.
+double positive_pairs(const CaseInput& in) {
+  double pairs = 0;
+  for (std::int64_t i = 0; i < in.batch; ++i) {
+    for (std::int64_t j = 0; j < in.batch; ++j) pairs += i != j && in.labels[i] == in.labels[j];
+  }
+  return pairs;
+}
+
 }  // namespace
+
+double loss_summation_bound(const CaseInput& in, const std::string& precision) {
+  const double unit = precision == "float64" ? std::ldexp(1.0, -53) : kUnitRoundoff32;
+  const double terms =
+      in.spec.loss == Loss::kSemiHard ? positive_pairs(in) : static_cast<double>(in.batch);
+  if (terms <= 1) return 0;
+  const double gamma = (terms - 1) * unit;
+  return gamma / (1 - gamma);
+}
+
+Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& in,
+                              const std::string& precision) {
+  tolerance.rel += loss_summation_bound(in, precision);
+  tolerance.reason += "; plus the loss's own sum of n terms, γ_(n−1) of the scale";
+  return tolerance;
+}
 
 double gradient_term_scale(const CaseInput& in) {
   double weight = 1.0 / static_cast<double>(in.batch);
   if (in.spec.loss == Loss::kSemiHard) {
-    double pairs = 0;
-    for (std::int64_t i = 0; i < in.batch; ++i) {
-      for (std::int64_t j = 0; j < in.batch; ++j) pairs += i != j && in.labels[i] == in.labels[j];
-    }
+    const double pairs = positive_pairs(in);
     if (pairs == 0) return 0;
     weight = 1.0 / pairs;
   }

@@ -1,7 +1,10 @@
 // The magnitudes that error bounds are relative to, computed from a case's inputs.
 #pragma once
 
+#include <string>
+
 #include "properties/support/evaluate.hpp"
+#include "properties/support/tolerances.hpp"
 
 namespace tripletcheck::testing {
 
@@ -25,5 +28,17 @@ double distance_noise_bound(const CaseInput& input);
 // float32 rounding left is relative to them, not to the result. 0 for a semi-hard batch without
 // positive pairs.
 double gradient_term_scale(const CaseInput& input);
+
+// The rounding of the loss's own reduction, relative to loss_scale: the loss is a mean of n terms
+// (n = B anchors for the hard loss, P positive pairs for the semi-hard), each at most loss_scale,
+// and a float32 sum of n terms in any order is within γ_{n−1}·Σ|t| of the exact sum (Higham,
+// Accuracy and Stability, §4.2), so the mean is within (n−1)·2^-24/(1 − (n−1)·2^-24) of the scale.
+// TF sums in a tree (error ~log2 n) and a port may sum sequentially: the bound covers both. It
+// is what a correct float32 port can differ by beyond its distances' rounding (a semi-hard batch
+// of B = 90 at D = 1 with P = 1100 pairs: 6.6e-5 against a fixed 2^-15 = 3.05e-5).
+double loss_summation_bound(const CaseInput& input, const std::string& precision);
+// A loss tolerance from the table with this case's summation bound added to its relative part.
+Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& input,
+                              const std::string& precision);
 
 }  // namespace tripletcheck::testing
