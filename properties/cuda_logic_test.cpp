@@ -235,6 +235,12 @@ class CudaEmulation final : public Backend {
 
 const CudaEmulation kEmulation;
 
+}  // namespace
+
+const Backend& cuda_emulation() { return kEmulation; }
+
+namespace {
+
 struct Shape {
   Index batch;
   Index dim;
