@@ -11,23 +11,21 @@
 #include <string>
 #include <vector>
 
+#include "optimized/cuda/cuda_status.hpp"
 #include "optimized/cuda/cuda_triplet.hpp"
 #include "tripletcheck/errors.hpp"
 
 namespace tripletcheck {
 namespace {
 
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    throw Error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
-  }
-}
+using cuda::check;
 
-// A device allocation freed on scope exit.
+// A device allocation freed on scope exit; out of memory is a ResourceLimit (cuda_status.hpp).
 class DeviceArray {
  public:
-  explicit DeviceArray(std::size_t bytes) { check(cudaMalloc(&ptr_, bytes), "cudaMalloc"); }
-  ~DeviceArray() { cudaFree(ptr_); }
+  DeviceArray(std::size_t bytes, const char* what)
+      : ptr_(cuda::device_allocate(bytes, std::string("the cuda backend's ") + what)) {}
+  ~DeviceArray() { (void)cudaFree(ptr_); }  // a destructor cannot throw
   DeviceArray(const DeviceArray&) = delete;
   DeviceArray& operator=(const DeviceArray&) = delete;
   template <class T>
@@ -42,7 +40,7 @@ class DeviceArray {
 class Stream {
  public:
   Stream() { check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "stream"); }
-  ~Stream() { cudaStreamDestroy(stream_); }
+  ~Stream() { (void)cudaStreamDestroy(stream_); }  // a destructor cannot throw
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
   cudaStream_t get() const { return stream_; }
@@ -79,10 +77,17 @@ Result<float> run_on_device(const float* values, std::int64_t count, const std::
                             std::int64_t batch, std::int64_t grad_count, bool gradient,
                             WorkspacePool& pool, Compute compute) {
   const Stream stream;
-  const DeviceArray d_values(static_cast<std::size_t>(count) * sizeof(float));
-  const DeviceArray d_labels(static_cast<std::size_t>(batch) * sizeof(std::int64_t));
-  const DeviceArray d_loss(sizeof(float));
-  const DeviceArray d_grad(gradient ? static_cast<std::size_t>(grad_count) * sizeof(float) : 1);
+  const auto input_bytes = static_cast<std::uint64_t>(count) * sizeof(float);
+  const auto label_bytes = static_cast<std::uint64_t>(batch) * sizeof(std::int64_t);
+  const auto grad_bytes = gradient ? static_cast<std::uint64_t>(grad_count) * sizeof(float) : 1;
+  // Inputs and outputs up front; the device pipeline then reserves its workspace the same way.
+  cuda::require_free_device_memory(
+      input_bytes + label_bytes + sizeof(float) + grad_bytes,
+      "the cuda backend's inputs and outputs at B = " + std::to_string(batch));
+  const DeviceArray d_values(input_bytes, "input");
+  const DeviceArray d_labels(label_bytes, "labels");
+  const DeviceArray d_loss(sizeof(float), "loss");
+  const DeviceArray d_grad(grad_bytes, "gradient");
   check(
       cudaMemcpyAsync(d_values.as<float>(), values, static_cast<std::size_t>(count) * sizeof(float),
                       cudaMemcpyHostToDevice, stream.get()),
@@ -135,6 +140,7 @@ class CudaBackend final : public Backend {
     int count = 0;
     const cudaError_t status = cudaGetDeviceCount(&count);
     if (status != cudaSuccess) {
+      (void)cudaGetLastError();  // consumed: "no device" is an answer here, not an error
       return std::string("no CUDA device (") + cudaGetErrorString(status) + ")";
     }
     return count > 0 ? std::string() : std::string("no CUDA device");

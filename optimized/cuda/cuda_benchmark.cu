@@ -9,60 +9,55 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <random>
 #include <vector>
 
+#include "optimized/cuda/cuda_status.hpp"
 #include "optimized/cuda/cuda_triplet.hpp"
 
 namespace {
 
 using tripletcheck::Loss;
 using tripletcheck::LossSpec;
-
-#define CHECK_CUDA(call)                                                    \
-  do {                                                                      \
-    const cudaError_t status_ = (call);                                     \
-    if (status_ != cudaSuccess) {                                           \
-      std::fprintf(stderr, "%s: %s\n", #call, cudaGetErrorString(status_)); \
-      std::exit(2);                                                         \
-    }                                                                       \
-  } while (0)
+using tripletcheck::cuda::check;
 
 // Median milliseconds of `reps` timed runs of `body` after one warm-up.
 template <class Body>
 double median_ms(int reps, cudaStream_t stream, Body body) {
   cudaEvent_t start, stop;
-  CHECK_CUDA(cudaEventCreate(&start));
-  CHECK_CUDA(cudaEventCreate(&stop));
+  check(cudaEventCreate(&start), "cudaEventCreate");
+  check(cudaEventCreate(&stop), "cudaEventCreate");
   body();
-  CHECK_CUDA(cudaStreamSynchronize(stream));
+  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize (warm-up)");
   std::vector<float> times;
   for (int r = 0; r < reps; ++r) {
-    CHECK_CUDA(cudaEventRecord(start, stream));
+    check(cudaEventRecord(start, stream), "cudaEventRecord");
     body();
-    CHECK_CUDA(cudaEventRecord(stop, stream));
-    CHECK_CUDA(cudaEventSynchronize(stop));
+    check(cudaEventRecord(stop, stream), "cudaEventRecord");
+    check(cudaEventSynchronize(stop), "cudaEventSynchronize");
     float ms = 0;
-    CHECK_CUDA(cudaEventElapsedTime(&ms, start, stop));
+    check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
     times.push_back(ms);
   }
-  cudaEventDestroy(start);
-  cudaEventDestroy(stop);
+  check(cudaEventDestroy(start), "cudaEventDestroy");
+  check(cudaEventDestroy(stop), "cudaEventDestroy");
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
 }
 
-}  // namespace
+template <class T>
+T* device_array(std::size_t count) {
+  return static_cast<T*>(tripletcheck::cuda::device_allocate(count * sizeof(T), "the benchmark"));
+}
 
-int main(int argc, char** argv) {
-  const long long max_batch = argc > 1 ? std::atoll(argv[1]) : 16384;
-  const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
+void run(long long max_batch, int reps) {
   cudaStream_t stream;
-  CHECK_CUDA(cudaStreamCreate(&stream));
+  check(cudaStreamCreate(&stream), "cudaStreamCreate");
   cublasHandle_t blas;
-  if (cublasCreate(&blas) != CUBLAS_STATUS_SUCCESS) return 2;
-  cublasSetMathMode(blas, CUBLAS_PEDANTIC_MATH);
-  cublasSetStream(blas, stream);
+  check(cublasCreate(&blas), "cublasCreate");
+  check(cublasSetMathMode(blas, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");  // TF32 off
+  check(cublasSetStream(blas, stream), "cublasSetStream");
   tripletcheck::cuda::Workspace workspace;
   std::mt19937 rng(20261128);
   std::normal_distribution<float> normal;
@@ -74,23 +69,25 @@ int main(int argc, char** argv) {
       for (float& v : x) v = normal(rng);
       std::vector<std::int64_t> labels(static_cast<std::size_t>(b));
       for (long long i = 0; i < b; ++i) labels[i] = i / 8;  // 8 samples per class
-      float *d_x, *d_grad, *d_loss, *d_bb;
-      std::int64_t* d_labels;
-      CHECK_CUDA(cudaMalloc(&d_x, x.size() * sizeof(float)));
-      CHECK_CUDA(cudaMalloc(&d_grad, x.size() * sizeof(float)));
-      CHECK_CUDA(cudaMalloc(&d_loss, sizeof(float)));
-      CHECK_CUDA(cudaMalloc(&d_bb, static_cast<std::size_t>(b * b) * sizeof(float)));
-      CHECK_CUDA(cudaMalloc(&d_labels, labels.size() * sizeof(std::int64_t)));
-      CHECK_CUDA(cudaMemcpy(d_x, x.data(), x.size() * sizeof(float), cudaMemcpyHostToDevice));
-      CHECK_CUDA(cudaMemcpy(d_labels, labels.data(), labels.size() * sizeof(std::int64_t),
-                            cudaMemcpyHostToDevice));
+      float* d_x = device_array<float>(x.size());
+      float* d_grad = device_array<float>(x.size());
+      float* d_loss = device_array<float>(1);
+      float* d_bb = device_array<float>(static_cast<std::size_t>(b * b));
+      std::int64_t* d_labels = device_array<std::int64_t>(labels.size());
+      check(cudaMemcpy(d_x, x.data(), x.size() * sizeof(float), cudaMemcpyHostToDevice),
+            "copy embeddings in");
+      check(cudaMemcpy(d_labels, labels.data(), labels.size() * sizeof(std::int64_t),
+                       cudaMemcpyHostToDevice),
+            "copy labels in");
       const int bi = static_cast<int>(b), di = static_cast<int>(dim);
       const float one = 1, zero = 0;
       const double floor_ms = median_ms(reps, stream, [&] {
-        cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, bi, bi, di, &one, d_x, di, d_x, di, &zero, d_bb,
-                    bi);
-        cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, di, bi, bi, &one, d_x, di, d_bb, bi, &zero,
-                    d_grad, di);
+        check(cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, bi, bi, di, &one, d_x, di, d_x, di, &zero,
+                          d_bb, bi),
+              "cublasSgemm floor X·Xᵀ");
+        check(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, di, bi, bi, &one, d_x, di, d_bb, bi,
+                          &zero, d_grad, di),
+              "cublasSgemm floor M·X");
       });
       for (const Loss loss : {Loss::kHard, Loss::kSemiHard}) {
         LossSpec spec;
@@ -109,13 +106,28 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench: %s B=%lld D=%lld %.3f ms (floor %.3f ms)\n",
                      loss == Loss::kHard ? "hard" : "semihard", b, dim, ms, floor_ms);
       }
-      cudaFree(d_x);
-      cudaFree(d_grad);
-      cudaFree(d_loss);
-      cudaFree(d_bb);
-      cudaFree(d_labels);
+      for (void* p :
+           {static_cast<void*>(d_x), static_cast<void*>(d_grad), static_cast<void*>(d_loss),
+            static_cast<void*>(d_bb), static_cast<void*>(d_labels)}) {
+        check(cudaFree(p), "cudaFree");
+      }
     }
   }
   std::printf("\n  ]\n}\n");
+  check(cublasDestroy(blas), "cublasDestroy");
+  check(cudaStreamDestroy(stream), "cudaStreamDestroy");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const long long max_batch = argc > 1 ? std::atoll(argv[1]) : 16384;
+  const int reps = argc > 2 ? std::atoi(argv[2]) : 5;
+  try {
+    run(max_batch, reps);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tripletcheck_cuda_bench: %s\n", e.what());
+    return 2;
+  }
   return 0;
 }

@@ -20,6 +20,10 @@ class Workspace {
   ~Workspace();
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
+  // The most anchor rows one segmented sort of the semi-hard loss takes. By default as many as
+  // CUB's int item count allows (INT_MAX / B, so B >= 46341 sorts in chunks); a smaller limit
+  // runs the chunked path at a small B (tests). 0 removes the limit.
+  void set_sort_rows_limit(std::int64_t rows);
   struct Impl;
   Impl& impl() { return *impl_; }
 
@@ -29,9 +33,10 @@ class Workspace {
 
 // loss (1 float) and, when d_grad is not null, dLoss/dEmbeddings (B×D, row-major) for the B×D
 // row-major float32 embeddings and B labels, all on the device. Distances use cuBLAS SGEMM with
-// TF32 off. Deterministic: no float atomics; fixed-order reductions. Throws tripletcheck::Error
-// on a CUDA or cuBLAS failure; errors of the asynchronous kernels surface at the next
-// synchronizing call, as usual with CUDA.
+// TF32 off. Deterministic: no float atomics; fixed-order reductions. Throws ResourceLimit, before
+// any kernel runs, when the workspace would need more than the free device memory, and
+// tripletcheck::Error on a CUDA or cuBLAS failure; errors of the asynchronous kernels surface at
+// the next synchronizing call, as usual with CUDA.
 void cuda_triplet_loss(const float* d_embeddings, const std::int64_t* d_labels, std::int64_t batch,
                        std::int64_t dim, const LossSpec& spec, float* d_loss, float* d_grad,
                        cudaStream_t stream, Workspace& workspace);

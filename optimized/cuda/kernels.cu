@@ -15,10 +15,12 @@
 #include <cub/device/device_segmented_radix_sort.cuh>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "optimized/cuda/cuda_status.hpp"
 #include "optimized/cuda/cuda_triplet.hpp"
 #include "optimized/cuda/mining_logic.hpp"
-#include "tripletcheck/errors.hpp"
 
 namespace tripletcheck::cuda {
 
@@ -28,19 +30,7 @@ using cuda_logic::RowSummary;
 
 namespace {
 
-constexpr int kThreads = 256;  // every block-per-row reduction assumes this (a power of two)
-
-void check(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    throw Error(std::string("CUDA error in ") + what + ": " + cudaGetErrorString(status));
-  }
-}
-void check(cublasStatus_t status, const char* what) {
-  if (status != CUBLAS_STATUS_SUCCESS) {
-    throw Error(std::string("cuBLAS error in ") + what + ": status " +
-                std::to_string(static_cast<int>(status)));
-  }
-}
+constexpr int kThreads = cuda_logic::kBlockThreads;  // every block reduction assumes it
 
 // Grid for a grid-stride loop over n elements.
 unsigned grid_for(std::int64_t n) {
@@ -284,27 +274,19 @@ struct DeviceBuffer {
   void* ptr = nullptr;
   std::size_t bytes = 0;
   ~DeviceBuffer() {
-    if (ptr != nullptr) cudaFree(ptr);
+    if (ptr != nullptr) (void)cudaFree(ptr);  // a destructor cannot throw
+  }
+  void reserve(std::size_t need) {
+    if (need <= bytes) return;
+    if (ptr != nullptr) check(cudaFree(ptr), "cudaFree");
+    ptr = nullptr;
+    bytes = 0;
+    ptr = device_allocate(need, "the cuda workspace");
+    bytes = need;
   }
   template <class T>
   T* get(std::int64_t count) {
-    const std::size_t need = static_cast<std::size_t>(count) * sizeof(T);
-    if (need > bytes) {
-      if (ptr != nullptr) check(cudaFree(ptr), "cudaFree");
-      ptr = nullptr;
-      bytes = 0;
-      const cudaError_t status = cudaMalloc(&ptr, need);
-      if (status == cudaErrorMemoryAllocation) {
-        cudaGetLastError();  // consume the error so a later launch check does not report it
-        std::size_t free_bytes = 0, total_bytes = 0;
-        cudaMemGetInfo(&free_bytes, &total_bytes);
-        ptr = nullptr;
-        throw ResourceLimit("cuda workspace buffer", need, free_bytes,
-                            "the GPU has " + std::to_string(total_bytes) + " bytes in all");
-      }
-      check(status, "cudaMalloc");
-      bytes = need;
-    }
+    reserve(static_cast<std::size_t>(count) * sizeof(T));
     return static_cast<T*>(ptr);
   }
 };
@@ -313,8 +295,9 @@ struct Workspace::Impl {
   cublasHandle_t blas = nullptr;
   DeviceBuffer distances, scratch, keys_out, columns_in, columns_out, offsets, sort_temp;
   DeviceBuffer summaries, row_loss, squared, inverse, normalized, row_sum, scalars;
+  std::int64_t sort_rows_limit = 0;  // 0: none
   ~Impl() {
-    if (blas != nullptr) cublasDestroy(blas);
+    if (blas != nullptr) (void)cublasDestroy(blas);  // a destructor cannot throw
   }
   cublasHandle_t handle(cudaStream_t stream) {
     if (blas == nullptr) {
@@ -326,10 +309,21 @@ struct Workspace::Impl {
     check(cublasSetStream(blas, stream), "cublasSetStream");
     return blas;
   }
+  // Grows every buffer to its need, after refusing (ResourceLimit) a growth that exceeds the
+  // free device memory: a call too large for the GPU fails before any kernel runs.
+  void reserve(const std::vector<std::pair<DeviceBuffer*, std::uint64_t>>& needs,
+               const std::string& what) {
+    std::uint64_t growth = 0;
+    for (const auto& [buffer, bytes] : needs)
+      growth += bytes > buffer->bytes ? bytes - buffer->bytes : 0;
+    if (growth > 0) require_free_device_memory(growth, what);
+    for (const auto& [buffer, bytes] : needs) buffer->reserve(static_cast<std::size_t>(bytes));
+  }
 };
 
 Workspace::Workspace() : impl_(std::make_unique<Impl>()) {}
 Workspace::~Workspace() = default;
+void Workspace::set_sort_rows_limit(std::int64_t rows) { impl_->sort_rows_limit = rows; }
 
 namespace {
 
@@ -346,7 +340,26 @@ DistanceKind kind_of(Metric metric) {
 
 void launched(const char* what) { check(cudaGetLastError(), what); }
 
-// CUB's segmented sort counts items in int: sort at most this many rows at a time.
+// CUB's segmented sort counts items in int: it sorts at most this many anchor rows at a time.
+std::int64_t sort_chunk_rows(std::int64_t b, const Workspace::Impl& ws) {
+  std::int64_t chunk = std::min<std::int64_t>(b, INT_MAX / b);
+  if (ws.sort_rows_limit > 0) chunk = std::min(chunk, ws.sort_rows_limit);
+  return std::max<std::int64_t>(chunk, 1);
+}
+
+// CUB's temporary storage for sorting `rows` rows of B (keys + columns); asks CUB, allocates
+// nothing.
+std::size_t sort_temp_bytes(std::int64_t b, std::int64_t rows) {
+  std::size_t bytes = 0;
+  check(cub::DeviceSegmentedRadixSort::SortPairs(
+            nullptr, bytes, static_cast<const std::uint32_t*>(nullptr),
+            static_cast<std::uint32_t*>(nullptr), static_cast<const std::int32_t*>(nullptr),
+            static_cast<std::int32_t*>(nullptr), static_cast<int>(rows * b), static_cast<int>(rows),
+            static_cast<int*>(nullptr), static_cast<int*>(nullptr), 0, 32, cudaStream_t{}),
+        "SortPairs (size)");
+  return bytes;
+}
+
 void sort_negatives(const float* d, const std::int64_t* labels, std::int64_t b, Workspace::Impl& ws,
                     cudaStream_t stream, std::uint32_t* keys_in, std::uint32_t* keys_out,
                     std::int32_t** columns) {
@@ -355,27 +368,58 @@ void sort_negatives(const float* d, const std::int64_t* labels, std::int64_t b, 
   std::int32_t* cols_out = ws.columns_out.get<std::int32_t>(n);
   negative_keys_kernel<<<grid_for(n), kThreads, 0, stream>>>(d, labels, b, keys_in, cols_in);
   launched("negative_keys_kernel");
-  const std::int64_t chunk = std::min<std::int64_t>(b, INT_MAX / b);
+  const std::int64_t chunk = sort_chunk_rows(b, ws);
   int* offsets = ws.offsets.get<int>(chunk + 1);
   offsets_kernel<<<grid_for(chunk + 1), kThreads, 0, stream>>>(offsets, chunk, b);
   launched("offsets_kernel");
   for (std::int64_t r0 = 0; r0 < b; r0 += chunk) {
     const std::int64_t rows = std::min(chunk, b - r0);
-    const int items = static_cast<int>(rows * b);
-    std::size_t temp_bytes = 0;
-    check(cub::DeviceSegmentedRadixSort::SortPairs(nullptr, temp_bytes, keys_in + r0 * b,
-                                                   keys_out + r0 * b, cols_in + r0 * b,
-                                                   cols_out + r0 * b, items, static_cast<int>(rows),
-                                                   offsets, offsets + 1, 0, 32, stream),
-          "SortPairs (size)");
+    std::size_t temp_bytes = sort_temp_bytes(b, rows);
     void* temp = ws.sort_temp.get<unsigned char>(static_cast<std::int64_t>(temp_bytes));
-    check(cub::DeviceSegmentedRadixSort::SortPairs(temp, temp_bytes, keys_in + r0 * b,
-                                                   keys_out + r0 * b, cols_in + r0 * b,
-                                                   cols_out + r0 * b, items, static_cast<int>(rows),
-                                                   offsets, offsets + 1, 0, 32, stream),
+    check(cub::DeviceSegmentedRadixSort::SortPairs(
+              temp, temp_bytes, keys_in + r0 * b, keys_out + r0 * b, cols_in + r0 * b,
+              cols_out + r0 * b, static_cast<int>(rows * b), static_cast<int>(rows), offsets,
+              offsets + 1, 0, 32, stream),
           "SortPairs");
   }
   *columns = cols_out;
+}
+
+// Every workspace buffer one call will take, reserved (or refused) before anything runs.
+void reserve_call(Workspace::Impl& ws, std::int64_t b, std::int64_t dim, const LossSpec& spec,
+                  bool gradient, bool embeddings) {
+  const auto n = static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(b);
+  const auto rows = static_cast<std::uint64_t>(b);
+  std::vector<std::pair<DeviceBuffer*, std::uint64_t>> needs = {
+      {&ws.summaries, rows * sizeof(RowSummary)},
+      {&ws.row_loss, rows * sizeof(float)},
+      {&ws.scalars, sizeof(Scalars)}};
+  if (embeddings) {
+    const bool angular = spec.metric == Metric::kAngular;
+    needs.push_back({&ws.distances, n * sizeof(float)});
+    needs.push_back({&ws.squared, rows * sizeof(float)});
+    if (angular) {
+      needs.push_back({&ws.inverse, rows * sizeof(float)});
+      needs.push_back({&ws.normalized, rows * static_cast<std::uint64_t>(dim) * sizeof(float)});
+    }
+    if (gradient && !angular) needs.push_back({&ws.row_sum, rows * sizeof(float)});
+  }
+  if (spec.loss == Loss::kSemiHard) {
+    const std::int64_t chunk = sort_chunk_rows(b, ws);
+    for (DeviceBuffer* buffer : {&ws.scratch, &ws.keys_out, &ws.columns_in, &ws.columns_out}) {
+      needs.push_back({buffer, n * 4});  // keys and columns: 4 bytes each
+    }
+    needs.push_back({&ws.offsets, static_cast<std::uint64_t>(chunk + 1) * sizeof(int)});
+    needs.push_back({&ws.sort_temp, std::max(sort_temp_bytes(b, chunk),
+                                             sort_temp_bytes(b, b - (b - 1) / chunk * chunk))});
+  } else if (gradient) {
+    needs.push_back({&ws.scratch, n * sizeof(float)});
+  }
+  ws.reserve(needs, "the cuda backend at B = " + std::to_string(b) +
+                        (embeddings ? ", D = " + std::to_string(dim) : " (precomputed)") + " (" +
+                        (spec.loss == Loss::kSemiHard ? "semi-hard: D, sort keys and columns"
+                                                      : "hard: D and W") +
+                        ")");
 }
 
 // Mining on D (device, B×B): writes the loss; when `want_w`, returns W = dLoss/dD (device,
@@ -436,6 +480,7 @@ void cuda_triplet_loss(const float* d_embeddings, const std::int64_t* d_labels, 
                        cudaStream_t stream, Workspace& workspace) {
   Workspace::Impl& ws = workspace.impl();
   const std::int64_t b = batch;
+  reserve_call(ws, b, dim, spec, d_grad != nullptr, true);
   const DistanceKind kind = kind_of(spec.metric);
   const bool angular = kind == DistanceKind::kAngular;
   float* d = ws.distances.get<float>(b * b);
@@ -481,6 +526,7 @@ void cuda_triplet_loss_on_distances(const float* d_distances, const std::int64_t
                                     std::int64_t batch, const LossSpec& spec, float* d_loss,
                                     float* d_grad, cudaStream_t stream, Workspace& workspace) {
   Workspace::Impl& ws = workspace.impl();
+  reserve_call(ws, batch, batch, spec, d_grad != nullptr, false);
   const float* w = mine(d_distances, d_labels, batch, spec, d_grad != nullptr, d_loss, stream, ws);
   if (d_grad == nullptr) return;
   check(cudaMemcpyAsync(d_grad, w, static_cast<std::size_t>(batch * batch) * sizeof(float),

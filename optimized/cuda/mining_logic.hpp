@@ -18,6 +18,11 @@
 
 namespace tripletcheck::cuda_logic {
 
+// Threads per block of the kernels (a power of two). A per-row reduction gives thread t the
+// entries t, t + kBlockThreads, ... in order, then combines the kBlockThreads partial results by
+// a fixed tree (part[t] with part[t + stride], stride halving); the CPU emulation replays it.
+constexpr int kBlockThreads = 256;
+
 enum class DistanceKind : int { kL2, kSquaredL2, kAngular };
 
 // ---- distances (SPEC.md §1) -------------------------------------------------------------------
@@ -34,15 +39,17 @@ TRIPLETCHECK_HD inline float bits_float(std::uint32_t bits) {
 }
 
 // §1.1 steps 4–9 for one entry of X·Xᵀ: (‖x_i‖² + ‖x_j‖²) − 2·G, clamped at 0; the error mask
-// (clamped value <= 0) and the diagonal give exactly 0. The 1e-16 TF adds under the error mask
-// only keeps its sqrt finite and is multiplied away, so it needs no counterpart here. NaN
-// propagates (the comparison below keeps it).
+// (clamped value <= 0) gives exactly 0. The 1e-16 TF adds under the error mask only keeps its
+// sqrt finite and is multiplied away, so it needs no counterpart here. NaN propagates (the
+// comparison below keeps it). The diagonal is computed like any entry and then multiplied by 0,
+// as TF's mask (ones − I) does: 0 for a finite value, NaN for an overflowing row (Inf − Inf or
+// Inf·0), which the all-NaN policy then spreads (SPEC.md §5.6).
 TRIPLETCHECK_HD inline float euclidean_entry(float gram, float norm_i, float norm_j, bool diagonal,
                                              bool squared) {
   const float raw = (norm_i + norm_j) - 2.0f * gram;
   const float clamped = raw < 0.0f ? 0.0f : raw;
-  if (diagonal || clamped <= 0.0f) return 0.0f;
-  return squared ? clamped : sqrtf(clamped);
+  const float value = clamped <= 0.0f ? 0.0f : (squared ? clamped : sqrtf(clamped));
+  return diagonal ? value * 0.0f : value;
 }
 
 // TF's l2_normalize factor rsqrt(max(‖x‖², 1e-12)) (§1.2): a zero row stays zero.

@@ -23,6 +23,12 @@ const char* const kFlushToZero =
 const char* const kFusedMultiplyAdd =
     "float32 overflow: TF's unfused matmul gives Inf − Inf = NaN where a fused multiply-add GEMM "
     "(Eigen, OpenBLAS) stays finite; the NaN pattern of the gradient differs at ~1e20 inputs";
+// The cuda backend, like eigen, returns NaN in the loss and every gradient entry once D holds a
+// NaN; TF's own NaN pattern at overflow leaves some rows 0, and cuBLAS's SGEMM fuses
+// multiply-adds like Eigen's, so matching it would take an unfused GEMM.
+const char* const kAllNanAtOverflow =
+    "float32 overflow: the cuda backend makes every gradient entry NaN once a distance is NaN "
+    "(the all-NaN policy, as eigen); TF's unfused matmul leaves some rows 0 (3 of 8 at ~1e20)";
 // LibTorch keeps subnormal float32 results (it sets no flush-to-zero mode on its threads).
 const char* const kNoFlushToZero =
     "TF's CPU kernels flush subnormal float32 intermediates to zero (SPEC.md §5.6); LibTorch "
@@ -55,6 +61,8 @@ std::vector<KnownDivergence> make_entries() {
     entries.push_back(
         {subject, "float32", "large_magnitude", "*", Quantity::kGradient, kFusedMultiplyAdd});
   }
+  entries.push_back(
+      {"cuda", "float32", "large_magnitude", "*", Quantity::kGradient, kAllNanAtOverflow});
   for (const char* subject : {"torch", "torch-tfa"}) {
     entries.push_back(
         {subject, "float32", "tiny_magnitude", "*", Quantity::kGradient, kNoFlushToZero});
