@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what tripletcheck needs from Debian. Idempotent: when every package is present it
-# only checks (no apt-get update), so a second run takes a second.
+# only checks (no apt-get update), so a second run takes a second. apt's and dpkg's own lines
+# (hundreds of them) go to build/setup.log; the console gets what was installed, or on failure
+# the log's last lines.
 # Usage: ci/setup.sh [EXTRA_PACKAGE...]  (optional jobs add theirs, e.g. ci/setup-fuzz.sh)
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   g++ cmake ninja-build git
@@ -29,7 +32,15 @@ fi
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "ci/setup: installing ${missing[*]}"
+mkdir -p build
+log=build/setup.log
+echo "ci/setup: installing ${#missing[@]} packages and their dependencies: ${missing[*]} (log: $log)"
+start=$SECONDS
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if ! { $sudo apt-get update -qq && \
+       $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  tail -n 30 "$log"
+  echo "ci/setup: apt-get failed; the whole log is $log" >&2
+  exit 1
+fi
+echo "ci/setup: $(grep -c '^Setting up ' "$log" || true) packages set up in $((SECONDS - start)) s"

@@ -33,7 +33,7 @@ Loss parse_loss(std::string_view name) {
 }
 
 Metric parse_metric(std::string_view name) {
-  // Case-sensitive like TFA, where "l2" is not "L2" (SPEC.md §1.3).
+  // Case-sensitive like TFA, where "l2" is not "L2" (docs/SEMANTICS.md §1.3).
   if (name == "L2") return Metric::kL2;
   if (name == "squared-L2") return Metric::kSquaredL2;
   if (name == "angular") return Metric::kAngular;

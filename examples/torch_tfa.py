@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""TFA's triplet_semihard_loss and triplet_hard_loss in PyTorch, op for op (SPEC.md §1-§5), with
+"""TFA's triplet_semihard_loss and triplet_hard_loss in PyTorch, op for op (docs/SEMANTICS.md §1-§5), with
 gradients from autograd, speaking tripletcheck's exec protocol (tools/EXEC_PROTOCOL.md).
 
     tripletcheck conform --backend exec:'examples/python examples/torch_tfa.py'
 
-The choices that make autograd give TF's gradients (SPEC.md §5.1): clamp_min(x, c) for
+The choices that make autograd give TF's gradients (docs/SEMANTICS.md §5.1): clamp_min(x, c) for
 tf.maximum(x, c) (the whole gradient to x at a tie), amax/amin for reduce_max/min (ties split
 evenly), the masked max/min shift trick kept literally, torch.where for tf.where; and where
 PyTorch's own op differs from TF's at an edge, a small replacement: the Gram matrix past float32
@@ -17,7 +17,7 @@ import sys
 import numpy as np
 import torch
 
-# TF's constants (SPEC.md §1.1, §1.2): the sqrt guard under the error mask, l2_normalize's floor.
+# TF's constants (docs/SEMANTICS.md §1.1, §1.2): the sqrt guard under the error mask, l2_normalize's floor.
 SQRT_GUARD = 1e-16
 NORM_FLOOR = 1e-12
 
@@ -78,12 +78,12 @@ def masked_minimum(data, mask):
 
 
 def farther_than(negative_distances, positive_distances):
-    """The semi-hard rule: a negative strictly farther than the positive (SPEC.md §3.3)."""
+    """The semi-hard rule: a negative strictly farther than the positive (docs/SEMANTICS.md §3.3)."""
     return negative_distances > positive_distances
 
 
 def semihard_loss(labels, pdist, margin):
-    """triplet_semihard_loss on a distance matrix, with TFA's B²×B tiling (SPEC.md §3)."""
+    """triplet_semihard_loss on a distance matrix, with TFA's B²×B tiling (docs/SEMANTICS.md §3)."""
     batch = pdist.shape[0]
     dtype = pdist.dtype
     adjacency = labels.reshape(-1, 1) == labels.reshape(1, -1)
@@ -101,7 +101,7 @@ def semihard_loss(labels, pdist, margin):
 
 
 def hard_loss(labels, pdist, margin, soft):
-    """triplet_hard_loss on a distance matrix (SPEC.md §4): mean over all anchors."""
+    """triplet_hard_loss on a distance matrix (docs/SEMANTICS.md §4): mean over all anchors."""
     dtype = pdist.dtype
     adjacency = labels.reshape(-1, 1) == labels.reshape(1, -1)
     hard_negatives = masked_minimum(pdist, (~adjacency).to(dtype))
@@ -117,7 +117,7 @@ def hard_loss(labels, pdist, margin, soft):
 def evaluate(request, values, labels):
     """The loss and (if asked) its gradient with respect to the embeddings or distances."""
     dtype = torch.float32 if request["dtype"] == "float32" else torch.float64
-    # TF's CPU kernels flush float32 denormals to zero (SPEC.md §5.6); float64 stays IEEE.
+    # TF's CPU kernels flush float32 denormals to zero (docs/SEMANTICS.md §5.6); float64 stays IEEE.
     torch.set_flush_denormal(dtype == torch.float32)
     x = torch.tensor(values, dtype=dtype, requires_grad=request["want_grad"])
     labels = torch.tensor(labels, dtype=torch.int64)
@@ -161,7 +161,7 @@ def run_case(case_dir):
 
 CAPABILITIES = {
     "float32": True,
-    "float64": False,  # TFA itself is float32-only (SPEC.md §3.1)
+    "float64": False,  # TFA itself is float32-only (docs/SEMANTICS.md §3.1)
     "gradients": True,
     "precomputed_distances": True,
     "tf_exact_ties": True,  # the same ops as TF's graph, so the same subgradients

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """torch_tfa.py with one classic porting mistake: the semi-hard negative is selected with `>=`
-instead of TFA's strict `>` (SPEC.md §3.3, §5.3.6), so a negative at exactly the positive's
+instead of TFA's strict `>` (docs/SEMANTICS.md §3.3, §5.3.6), so a negative at exactly the positive's
 distance counts as "farther". Everything else is the correct port. `tripletcheck conform` must
 reject it and name the check that caught it:
 

@@ -95,7 +95,7 @@ TEST_F(ConformCli, EverySeedCorpusCaseReplaysOnTheReference) {
   }
 }
 
-// A mutant whose labels collide after a float16 cast (SPEC.md §6) fails label relabelling; the
+// A mutant whose labels collide after a float16 cast (docs/SEMANTICS.md §6) fails label relabelling; the
 // shrunk case is saved as a corpus case, named after backend and property, and replays: it fails
 // the mutant again and passes the reference.
 TEST_F(ConformCli, AFailingPropertyIsShrunkSavedAndReplayed) {
@@ -207,7 +207,7 @@ TEST_F(ConformExamples, TheGreaterEqualMistakeIsCaughtAndNamed) {
   const CliRun r = conform(
       {"--backend", example("torch_tfa_semihard_ge.py"), "--report-dir", reports, "--no-save"});
   EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
-  // The golden fixtures with a negative at exactly the positive's distance (SPEC.md §3.3).
+  // The golden fixtures with a negative at exactly the positive's distance (docs/SEMANTICS.md §3.3).
   EXPECT_THAT(r.out, HasSubstr("golden semihard_boundary"));
   EXPECT_THAT(slurp(reports + "/conform.xml"), HasSubstr("<failure"));
 }

@@ -379,7 +379,7 @@ TEST(CudaLogicGolden, EmulationAgreesWithTfaOnEveryFixture) {
   }
 }
 
-// The fixtures whose intermediates are subnormal in float32 (SPEC.md §5.6): with flush-to-zero
+// The fixtures whose intermediates are subnormal in float32 (docs/SEMANTICS.md §5.6): with flush-to-zero
 // they agree with TF within the tolerances, without it their gradients do not (the golden judge
 // would even excuse the soft ones as another subgradient at their exact tie, which they are not).
 TEST(CudaLogicGolden, SubnormalFixturesNeedFlushToZero) {
@@ -397,7 +397,7 @@ TEST(CudaLogicGolden, SubnormalFixturesNeedFlushToZero) {
   }
 }
 
-// ---- the diagonal and float32 overflow (SPEC.md §1.1 step 9, §5.6) ------------------------------
+// ---- the diagonal and float32 overflow (docs/SEMANTICS.md §1.1 step 9, §5.6) ------------------------------
 
 TEST(CudaLogicDistances, DiagonalIsComputedThenMultipliedByZero) {
   const float inf = std::numeric_limits<float>::infinity();

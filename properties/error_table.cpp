@@ -57,7 +57,7 @@ std::string i64(const std::vector<std::int64_t>& shape, const std::vector<std::i
   return array("<i8", shape, values);
 }
 
-// The doctest batch (SPEC.md §7.2): X = [[0, 1], [1, 0]], labels [0, 0]. Valid: each row below
+// The doctest batch (docs/SEMANTICS.md §7.2): X = [[0, 1], [1, 0]], labels [0, 0]. Valid: each row below
 // spoils one thing about it.
 // (Functions, not globals: the rows may be built while other files' globals are initialized.)
 std::string good_x() { return f32({2, 2}, {0, 1, 1, 0}); }

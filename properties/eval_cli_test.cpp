@@ -28,7 +28,7 @@ using tripletcheck_test::TempDir;
 
 // Usage and input errors: the status scripts test for (DESIGN.md, "The command line").
 constexpr int kExitUsage = 2;
-// SPEC.md §7.2 doctests, labels [0, 0] and X = [[0, 1], [1, 0]]: no negatives, so semihard falls
+// docs/SEMANTICS.md §7.2 doctests, labels [0, 0] and X = [[0, 1], [1, 0]]: no negatives, so semihard falls
 // back to the row minimum (1 + √2) and hard to the margin.
 constexpr double kDoctestSemihardL2 = 2.4142135623730949;
 constexpr double kDoctestHardL2 = 1.0;
@@ -106,7 +106,7 @@ TEST_F(EvalCliTest, Float64InputIsEvaluatedInDouble) {
 }
 
 TEST_F(EvalCliTest, NoPositivePairPrintsNanAsAString) {
-  // SPEC.md §3.6: a semihard batch without a positive pair has loss NaN; JSON cannot hold NaN.
+  // docs/SEMANTICS.md §3.6: a semihard batch without a positive pair has loss NaN; JSON cannot hold NaN.
   const std::string y = write<std::int64_t>("y01.npy", NpyType::kInt64, {2}, {0, 1});
   const json j = eval_ok({"--embeddings", doctest_x(), "--labels", y});
   EXPECT_EQ(j["loss"], "nan");
@@ -148,7 +148,7 @@ TEST_F(EvalCliTest, GradientIsWrittenInTheEmbeddingsDtypeAndShape) {
   EXPECT_EQ(grad64.type, NpyType::kFloat64);
   EXPECT_EQ(grad64.shape, shape);
 
-  // float16: computed in float32 and rounded back (SPEC.md §3.1), so on inputs exact in float16
+  // float16: computed in float32 and rounded back (docs/SEMANTICS.md §3.1), so on inputs exact in float16
   // the loss and gradient are the float32 ones rounded to float16.
   std::vector<std::uint16_t> x16;
   for (float v : x) x16.push_back(float_to_half_bits(v, HalfType::kFloat16));

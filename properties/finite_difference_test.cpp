@@ -50,7 +50,7 @@ void central_differences(const Backend& backend) {
   classify(c);
   const Evaluation analytic = evaluate(backend, c.input, "float64");
   if (std::isnan(analytic.loss)) {
-    // No positive pair (semihard): NaN by design (SPEC.md §5.5).
+    // No positive pair (semihard): NaN by design (docs/SEMANTICS.md §5.5).
     RC_ASSERT(
         is_no_positive_pair_gradient(analytic.gradient, c.input.spec.metric == Metric::kAngular));
     return;

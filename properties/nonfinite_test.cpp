@@ -1,4 +1,4 @@
-// Non-finite inputs: by default they propagate as in TFA (SPEC.md §3.6: NaN/Inf embeddings give a
+// Non-finite inputs: by default they propagate as in TFA (docs/SEMANTICS.md §3.6: NaN/Inf embeddings give a
 // NaN loss), on every backend and through `tripletcheck eval`; EvalOptions::strict and --strict
 // reject them instead, naming the first bad row and column.
 #include <gmock/gmock.h>

@@ -1,5 +1,5 @@
-// The reference reproduces TFA's own tests (SPEC.md §7.1: the 27 parametrizations' expected
-// values from shared/fixtures/tfa_suite_vectors.json) and its doctests (SPEC.md §7.2).
+// The reference reproduces TFA's own tests (docs/SEMANTICS.md §7.1: the 27 parametrizations' expected
+// values from properties/fixtures/tfa_suite_vectors.json) and its doctests (docs/SEMANTICS.md §7.2).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -81,7 +81,7 @@ TEST(TfaSuite, AllParametrizationsMatchTheTestsExpectedValues) {
   EXPECT_EQ(checked, 9) << "3 metrics × (semihard, hard, hard-soft)";
 }
 
-// SPEC.md §7.2: labels [0, 0], X = [[0, 1], [1, 0]]; the callable X·Xᵀ is a precomputed matrix.
+// docs/SEMANTICS.md §7.2: labels [0, 0], X = [[0, 1], [1, 0]]; the callable X·Xᵀ is a precomputed matrix.
 TEST(TfaDoctests, ValuesOfTheDocstrings) {
   const Backend& reference = find_backend("reference");
   CaseInput in;

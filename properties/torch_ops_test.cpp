@@ -1,5 +1,5 @@
 // The LibTorch ops that torch-tfa uses in place of TF's, checked for TF's gradient rules at
-// ties (SPEC.md §5.1), plus the alternatives a port might pick and why torch-tfa does not, and
+// ties (docs/SEMANTICS.md §5.1), plus the alternatives a port might pick and why torch-tfa does not, and
 // the two LibTorch differences the golden fixtures show (known_divergences.cpp). If a LibTorch
 // version changes any of these, this suite says which op and how.
 #include <ATen/ATen.h>
@@ -81,7 +81,7 @@ TEST(TorchOpsAtTies, RepeatSumsTheGradientOverTilesLikeTile) {
 }
 
 // truediv by num_positives = 0 sends +Inf upstream; multiplying by a mask of 0 makes it NaN,
-// which is how every semi-hard gradient becomes NaN without positive pairs (SPEC.md §5.5).
+// which is how every semi-hard gradient becomes NaN without positive pairs (docs/SEMANTICS.md §5.5).
 TEST(TorchOpsAtTies, DivisionByZeroAndMaskingGiveTfsNans) {
   const Grad g = gradient({1, 2}, [](const at::Tensor& x) {
     return at::clamp_min(x * at::zeros_like(x), 0.0).sum() / 0.0;
@@ -89,7 +89,7 @@ TEST(TorchOpsAtTies, DivisionByZeroAndMaskingGiveTfsNans) {
   EXPECT_TRUE(std::isnan(g[0]) && std::isnan(g[1]));
 }
 
-// A LibTorch difference (SPEC.md §5.6): rsqrt's gradient is −½·g·y³, and y³ underflows float32
+// A LibTorch difference (docs/SEMANTICS.md §5.6): rsqrt's gradient is −½·g·y³, and y³ underflows float32
 // for arguments above ~1e26 (row norms above ~1e13); TF computes (−½·y²)·(y·g) and keeps it.
 TEST(TorchOpsDifferences, RsqrtGradientLosesPrecisionAtHugeArgumentsUnlikeTf) {
   const float argument = 1e30f;  // y = 1e-15, y³ = 1e-45: one subnormal ulp

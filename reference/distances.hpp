@@ -1,4 +1,4 @@
-// TFA's distance matrices (SPEC.md §1) and their gradients (SPEC.md §5.2), in TF's order of
+// TFA's distance matrices (docs/SEMANTICS.md §1) and their gradients (docs/SEMANTICS.md §5.2), in TF's order of
 // operations: the expanded formula with clamp, error mask and 1e-16 for L2 / squared-L2, and
 // l2_normalize + 1 − F·Fᵀ + clamp for angular. Every mask is applied by multiplication, as TF
 // does, so NaN and Inf travel through them exactly as they do in TF.
@@ -29,9 +29,9 @@ namespace detail {
 
 // TF's float32 constants; the float64 oracle uses the same decimal values in double.
 template <class T>
-constexpr T kSqrtGuard = T(1e-16);  // added under the error mask before the sqrt (SPEC.md §1.1)
+constexpr T kSqrtGuard = T(1e-16);  // added under the error mask before the sqrt (docs/SEMANTICS.md §1.1)
 template <class T>
-constexpr T kNormEpsilon = T(1e-12);  // l2_normalize's floor on the squared norm (SPEC.md §1.2)
+constexpr T kNormEpsilon = T(1e-12);  // l2_normalize's floor on the squared norm (docs/SEMANTICS.md §1.2)
 
 template <class T>
 T dot(const T* a, const T* b, std::int64_t n) {

@@ -1,4 +1,4 @@
-// TFA's triplet_hard_loss on a distance matrix (SPEC.md §4) and dLoss/dD (SPEC.md §5.2): per
+// TFA's triplet_hard_loss on a distance matrix (docs/SEMANTICS.md §4) and dLoss/dD (docs/SEMANTICS.md §5.2): per
 // anchor the farthest positive (row minimum when there is none) and the closest negative (row
 // maximum when there is none), a hinge with margin or log1p(exp(·)) without it, mean over all B.
 #pragma once
@@ -26,7 +26,7 @@ LossOnDistances<T> hard_loss(const Matrix<T>& d, const std::int64_t* labels, T m
     const T hard_negative = masked_extreme(Direction::kMinimum, d.row(i), masks.negative.row(i), b);
     const T hard_positive = masked_extreme(Direction::kMaximum, d.row(i), masks.positive.row(i), b);
     difference[i] = hard_positive - hard_negative;
-    // Soft: computed literally, so it overflows to +Inf past z ≈ 88.7 in float32 (SPEC.md §4.3).
+    // Soft: computed literally, so it overflows to +Inf past z ≈ 88.7 in float32 (docs/SEMANTICS.md §4.3).
     total += soft ? std::log1p(std::exp(difference[i])) : tf_maximum(difference[i] + margin, T(0));
   }
   LossOnDistances<T> out;

@@ -1,4 +1,4 @@
-// The label masks of TFA's graph (SPEC.md §3.2), as 0/1 values of the scalar type because TF
+// The label masks of TFA's graph (docs/SEMANTICS.md §3.2), as 0/1 values of the scalar type because TF
 // multiplies by them.
 #pragma once
 

@@ -1,5 +1,5 @@
-// TFA's _masked_maximum / _masked_minimum on one row (SPEC.md §2), with the gradient TF's
-// registered rules give (SPEC.md §5.1, §5.3 items 3-5): ties split evenly, the shift term
+// TFA's _masked_maximum / _masked_minimum on one row (docs/SEMANTICS.md §2), with the gradient TF's
+// registered rules give (docs/SEMANTICS.md §5.1, §5.3 items 3-5): ties split evenly, the shift term
 // entering twice, the all-zero-mask fallback to the row extreme.
 //
 // Both are written once, for a `Direction`: masked_maximum shifts by the row minimum and takes

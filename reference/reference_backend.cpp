@@ -85,7 +85,7 @@ class ReferenceBackend final : public TemplatedBackend<ReferenceBackend> {
 
   std::string name() const override { return "reference"; }
   std::string description() const override {
-    return "plain loops over TFA's graph (SPEC.md), float64 oracle and TF-ordered float32";
+    return "plain loops over TFA's graph (docs/SEMANTICS.md), float64 oracle and TF-ordered float32";
   }
   Capabilities capabilities() const override {
     Capabilities caps;

@@ -1,4 +1,4 @@
-// TFA's triplet_semihard_loss on a distance matrix (SPEC.md §3) and dLoss/dD (SPEC.md §5),
+// TFA's triplet_semihard_loss on a distance matrix (docs/SEMANTICS.md §3) and dLoss/dD (docs/SEMANTICS.md §5),
 // loop for loop. For anchor i and column j, the negative is the smallest negative distance
 // strictly greater than D[i,j] ("outside"); if there is none, the largest negative ("inside"),
 // which for an anchor without negatives is the row minimum. The sum of hinges over positive
@@ -74,7 +74,7 @@ LossOnDistances<T> semihard_loss(const Matrix<T>& d, const std::int64_t* labels,
   if (!gradient) return out;
 
   // Backward. No positive pair: 1/0 = Inf meets the mask's zeros and every entry becomes NaN,
-  // exactly as in TF (SPEC.md §5.5); the loops below produce that without a special case.
+  // exactly as in TF (docs/SEMANTICS.md §5.5); the loops below produce that without a special case.
   out.grad_d = Matrix<T>(b, b);
   const T grad_total = T(1) / num_positive_pairs;
   for (std::int64_t i = 0; i < b; ++i) {

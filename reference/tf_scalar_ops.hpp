@@ -1,5 +1,5 @@
 // Scalar versions of the TF ops whose forward value or gradient routing matters at edge cases
-// (SPEC.md §5.1, §5.6). Every loop of the reference goes through these, so a rule lives once.
+// (docs/SEMANTICS.md §5.1, §5.6). Every loop of the reference goes through these, so a rule lives once.
 #pragma once
 
 #include <cmath>
@@ -17,13 +17,13 @@ T tf_maximum(T x, T y) {
 }
 
 // The gradient of tf.maximum(x, y) goes to x where x >= y (selector greater_equal): ties pass
-// to x, a NaN x passes nothing (SPEC.md §5.1).
+// to x, a NaN x passes nothing (docs/SEMANTICS.md §5.1).
 template <class T>
 bool maximum_passes_to_first(T x, T y) {
   return x >= y;
 }
 
-// TF's CPU kernels run with denormals flushed to zero (SPEC.md §5.6). The float32 reference runs
+// TF's CPU kernels run with denormals flushed to zero (docs/SEMANTICS.md §5.6). The float32 reference runs
 // under the same guard so that it tracks TF where intermediates are subnormal; the float64 oracle
 // runs with IEEE gradual underflow. MXCSR is per thread, so this is thread-safe.
 class FlushDenormalsGuard {

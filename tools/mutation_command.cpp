@@ -49,7 +49,7 @@ std::string cell_text(std::string text) {
 
 std::string table(const RunOutcome& run, const std::vector<const mutants::MutationInfo*>& infos) {
   std::ostringstream out;
-  out << "| mutant | the mistake | SPEC.md | verdict | caught by | cases | time | first failure "
+  out << "| mutant | the mistake | semantics | verdict | caught by | cases | time | first failure "
          "|\n|---|---|---|---|---|---:|---:|---|\n";
   for (std::size_t k = 0; k < run.backends.size(); ++k) {
     const BackendOutcome& b = run.backends[k];

@@ -16,7 +16,7 @@ struct Capabilities {
   bool float64 = false;
   bool gradients = true;
   bool precomputed_distances = false;  // accepts a DistanceView (TFA's callable metric)
-  // Gradients at ties follow TF's rules (SPEC.md §5.3): split evenly among tied extremes, the
+  // Gradients at ties follow TF's rules (docs/SEMANTICS.md §5.3): split evenly among tied extremes, the
   // shift-term leaks of masked max/min, the hinge passing at exactly 0.
   bool tf_exact_ties = false;
   bool deterministic = true;           // same input, same bits, every run

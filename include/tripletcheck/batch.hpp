@@ -20,7 +20,7 @@ struct BatchView {
 
 // TFA's callable `distance_metric` in C++: the B×B distance matrix is given directly, row i
 // holding the distances from anchor i. It need not be symmetric, non-negative, or zero on the
-// diagonal (SPEC.md §1.3). The gradient of such an evaluation is dLoss/dD.
+// diagonal (docs/SEMANTICS.md §1.3). The gradient of such an evaluation is dLoss/dD.
 template <class T>
 struct DistanceView {
   const T* distances = nullptr;  // B*B values

@@ -1,4 +1,4 @@
-// float16 / bfloat16 inputs, handled as TFA does (SPEC.md §3.1): the embeddings are widened to
+// float16 / bfloat16 inputs, handled as TFA does (docs/SEMANTICS.md §3.1): the embeddings are widened to
 // float32, the loss is computed in float32, and the loss and gradient are rounded back.
 #pragma once
 

@@ -34,7 +34,7 @@ struct NpyEvaluation {
 };
 
 // Evaluates in the values' precision: float64 in double, float32 in float, float16 in float32
-// with the loss and gradient rounded back to float16, as TFA does (SPEC.md §3.1).
+// with the loss and gradient rounded back to float16, as TFA does (docs/SEMANTICS.md §3.1).
 NpyEvaluation evaluate_npy(const Backend& backend, const LossSpec& spec, const NpyInputs& in,
                            const EvalOptions& options = {});
 

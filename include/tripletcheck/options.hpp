@@ -1,4 +1,4 @@
-// The loss variants of TFA (SPEC.md §3, §4) and their options, with TFA's defaults.
+// The loss variants of TFA (docs/SEMANTICS.md §3, §4) and their options, with TFA's defaults.
 #pragma once
 
 #include <string>
@@ -8,12 +8,12 @@ namespace tripletcheck {
 
 enum class Loss { kHard, kSemiHard };
 
-// "L2" is the Euclidean (not squared) distance since TFA v0.11 (SPEC.md §0).
+// "L2" is the Euclidean (not squared) distance since TFA v0.11 (docs/SEMANTICS.md §0).
 enum class Metric { kL2, kSquaredL2, kAngular };
 
 struct LossSpec {
   Loss loss = Loss::kSemiHard;
-  bool soft = false;  // hard loss only: log1p(exp(z)), margin ignored (SPEC.md §4.3)
+  bool soft = false;  // hard loss only: log1p(exp(z)), margin ignored (docs/SEMANTICS.md §4.3)
   double margin = 1.0;
   Metric metric = Metric::kL2;
 };

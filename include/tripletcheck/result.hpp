@@ -10,7 +10,7 @@ namespace tripletcheck {
 template <class T>
 struct Result {
   // The loss, exactly as the backend computed it in T (a float result widens exactly).
-  // NaN when the semi-hard batch has no positive pair (SPEC.md §3.6).
+  // NaN when the semi-hard batch has no positive pair (docs/SEMANTICS.md §3.6).
   double loss = 0.0;
   // dLoss/dEmbeddings (B×D, row-major) for a BatchView, dLoss/dD (B×B) for a DistanceView;
   // empty when the gradient was not requested.
@@ -18,7 +18,7 @@ struct Result {
 };
 
 // A NaN loss and, when asked for, `gradient_size` NaN gradient entries: a semi-hard batch without
-// positive pairs (0/0, and NaN in every gradient entry: SPEC.md §3.6, §5.5), and for the fast
+// positive pairs (0/0, and NaN in every gradient entry: docs/SEMANTICS.md §3.6, §5.5), and for the fast
 // backends a NaN anywhere in D (they do not replay where TF's masked reductions keep or drop
 // each NaN).
 template <class T>

@@ -164,7 +164,7 @@ __global__ void semihard_rows_kernel(const float* d, const std::int64_t* labels,
 }
 
 // Single block: loss = Σ row terms / (B or num_pos); all_nan when D holds a NaN or semi-hard has
-// no positive pair (SPEC.md §3.6, §5.5).
+// no positive pair (docs/SEMANTICS.md §3.6, §5.5).
 __global__ void finish_loss_kernel(const float* row_loss, const RowSummary* rows, std::int64_t b,
                                    bool semihard, float* loss, int* all_nan,
                                    long long* num_positive) {

@@ -5,7 +5,7 @@
 // computes what, and every combining step here is associative and commutative so that any
 // reduction tree gives the same bits.
 //
-// Semantics: SPEC.md §1 (distances), §2 (masked max/min with their fallbacks), §3 (semi-hard),
+// Semantics: docs/SEMANTICS.md §1 (distances), §2 (masked max/min with their fallbacks), §3 (semi-hard),
 // §4 (hard), §5.2 (closed-form backward). Ties are broken by the smallest column index (one-hot),
 // not split as TF does, so the backend reports tf_exact_ties = false.
 #pragma once
@@ -25,7 +25,7 @@ constexpr int kBlockThreads = 256;
 
 enum class DistanceKind : int { kL2, kSquaredL2, kAngular };
 
-// ---- distances (SPEC.md §1) -------------------------------------------------------------------
+// ---- distances (docs/SEMANTICS.md §1) -------------------------------------------------------------------
 
 TRIPLETCHECK_HD inline std::uint32_t float_bits(float v) {
   std::uint32_t bits;
@@ -43,7 +43,7 @@ TRIPLETCHECK_HD inline float bits_float(std::uint32_t bits) {
 // sqrt finite and is multiplied away, so it needs no counterpart here. NaN propagates (the
 // comparison below keeps it). The diagonal is computed like any entry and then multiplied by 0,
 // as TF's mask (ones − I) does: 0 for a finite value, NaN for an overflowing row (Inf − Inf or
-// Inf·0), which the all-NaN policy then spreads (SPEC.md §5.6).
+// Inf·0), which the all-NaN policy then spreads (docs/SEMANTICS.md §5.6).
 TRIPLETCHECK_HD inline float euclidean_entry(float gram, float norm_i, float norm_j, bool diagonal,
                                              bool squared) {
   const float raw = (norm_i + norm_j) - 2.0f * gram;
@@ -68,7 +68,7 @@ TRIPLETCHECK_HD inline bool angular_passes(float distance) {
   return (float_bits(distance) & 0x80000000u) == 0;
 }
 
-// ---- masked row extremes (SPEC.md §2, §4) ------------------------------------------------------
+// ---- masked row extremes (docs/SEMANTICS.md §2, §4) ------------------------------------------------------
 
 // One candidate of a reduction: a value and its column; index < 0 means "none yet".
 struct Pick {
@@ -125,7 +125,7 @@ struct RowSummary {
   }
 };
 
-// ---- hard loss of one anchor (SPEC.md §4) ------------------------------------------------------
+// ---- hard loss of one anchor (docs/SEMANTICS.md §4) ------------------------------------------------------
 
 struct HardTerm {
   float term = 0;              // t_i
@@ -154,7 +154,7 @@ TRIPLETCHECK_HD inline HardTerm hard_term(const RowSummary& row, float margin, b
   return t;
 }
 
-// ---- semi-hard negative of one (anchor, positive) pair (SPEC.md §3.4) --------------------------
+// ---- semi-hard negative of one (anchor, positive) pair (docs/SEMANTICS.md §3.4) --------------------------
 
 // A total order on floats as unsigned keys (radix-sortable): key(a) < key(b) iff a < b for
 // non-NaN values; −0 and +0 share a key so that a clamped angular entry ties with a true 0.
@@ -201,7 +201,7 @@ TRIPLETCHECK_HD inline SemihardTerm semihard_term(float d_ij, float negative, fl
   return {arg < 0.0f ? 0.0f : arg, arg >= 0.0f};
 }
 
-// ---- backward (SPEC.md §5.2) -------------------------------------------------------------------
+// ---- backward (docs/SEMANTICS.md §5.2) -------------------------------------------------------------------
 
 // dLoss/dD[i,j] = g turns into the coefficient c_ij with
 // dLoss/dx_i = Σ_j (c_ij + c_ji)·(x_i − x_j)    (L2, squared-L2)

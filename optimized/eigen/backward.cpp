@@ -7,7 +7,7 @@ namespace tripletcheck::eigen {
 namespace {
 
 template <class T>
-constexpr T kNormEpsilon = T(1e-12);  // l2_normalize's floor (SPEC.md §1.2)
+constexpr T kNormEpsilon = T(1e-12);  // l2_normalize's floor (docs/SEMANTICS.md §1.2)
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// dLoss/dX from W' (SPEC.md §5.2). With M = W' + W'ᵀ (D[i,j] and D[j,i] both feed x_i and x_j):
+// dLoss/dX from W' (docs/SEMANTICS.md §5.2). With M = W' + W'ᵀ (D[i,j] and D[j,i] both feed x_i and x_j):
 //   L2 / squared-L2:  dX = c·(diag(M·1)·X − M·X), c = 1 (W' = W/D) or 2 (W' = W),
 //   angular:          G_F = −M·F, then back through l2_normalize row by row.
 // M·X is a GEMM over the dense M, or a sparse product when W' has few nonzeros.
@@ -27,7 +27,7 @@ template <class T>
 void euclidean_gradient(const ConstRowMap<T>& x, const std::vector<T>& row_sum, T factor,
                         T* product);
 // In place: product = M·F on entry, dX on return. TF's rsqrt gradient −0.5·(g·y)·(y·y), and the
-// max(‖x‖², 1e-12) passing nothing to the norm below it (SPEC.md §5.2, §5.6).
+// max(‖x‖², 1e-12) passing nothing to the norm below it (docs/SEMANTICS.md §5.2, §5.6).
 template <class T>
 void angular_gradient(const ConstRowMap<T>& x, const std::vector<T>& squared_norm,
                       const std::vector<T>& inverse_norm, T* product);

@@ -9,7 +9,7 @@
 namespace tripletcheck::eigen {
 namespace {
 
-// TF's float32 constants (SPEC.md §1.2); float64 uses the same decimal values.
+// TF's float32 constants (docs/SEMANTICS.md §1.2); float64 uses the same decimal values.
 template <class T>
 constexpr T kNormEpsilon = T(1e-12);
 
@@ -88,7 +88,7 @@ Distances<T> forward_distances(const ConstRowMap<T>& x, Metric metric, const Par
       T* const entry = block.data() + r * b;
       const Index last = i0 + r + 1;  // columns j <= i
       if (angular) {
-        // angular_distance (SPEC.md §1.2): max(1 − f_i·f_j, 0), no diagonal zeroing; −0.0 marks
+        // angular_distance (docs/SEMANTICS.md §1.2): max(1 − f_i·f_j, 0), no diagonal zeroing; −0.0 marks
         // a clamped negative (see Distances::d).
         for (Index c = 0; c < last; ++c) {
           const T raw = T(1) - entry[c];
@@ -97,7 +97,7 @@ Distances<T> forward_distances(const ConstRowMap<T>& x, Metric metric, const Par
         }
         continue;
       }
-      // pairwise_distance (SPEC.md §1.1): s = (‖x_i‖² + ‖x_j‖²) − 2·x_i·x_j, clamped at 0; the
+      // pairwise_distance (docs/SEMANTICS.md §1.1): s = (‖x_i‖² + ‖x_j‖²) − 2·x_i·x_j, clamped at 0; the
       // error mask s <= 0 gives exactly 0 (TF's 1e-16 guard only keeps its sqrt finite there).
       const T norm_i = norm[static_cast<std::size_t>(i0 + r)];
       for (Index c = 0; c < last; ++c) {

@@ -174,7 +174,7 @@ class EigenBackend final : public TemplatedBackend<EigenBackend> {
     Capabilities caps;
     caps.float64 = true;
     caps.precomputed_distances = true;
-    // Ties follow TF's rules (SPEC.md §5.3): the hinge passes at exactly 0, tied extremes split
+    // Ties follow TF's rules (docs/SEMANTICS.md §5.3): the hinge passes at exactly 0, tied extremes split
     // the gradient evenly, the shift terms of masked max/min leak as in TF, a NaN upstream
     // gradient (soft overflow) makes the anchor's row NaN; the golden tie fixtures match TF.
     // Still false because (1) a NaN anywhere in D (float32 overflow) makes the loss and every

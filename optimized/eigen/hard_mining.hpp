@@ -1,6 +1,6 @@
-// triplet_hard_loss for one anchor row (SPEC.md §4): the farthest positive (row minimum when the
+// triplet_hard_loss for one anchor row (docs/SEMANTICS.md §4): the farthest positive (row minimum when the
 // anchor has none), the closest negative (row maximum when it has none), a hinge with margin or
-// log1p(exp(·)) without it; and the anchor's row of dLoss/dD (SPEC.md §5.2).
+// log1p(exp(·)) without it; and the anchor's row of dLoss/dD (docs/SEMANTICS.md §5.2).
 #pragma once
 
 #include <cmath>

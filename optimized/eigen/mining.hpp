@@ -36,7 +36,7 @@ struct WeightSink {
   std::vector<SparseChunk<T>> chunks;  // kSparse: one chunk per mining task, in row order
 };
 
-// The loss (SPEC.md §3.5 or §4.4) of the B×B matrix `d` of the class-sorted batch, rounded to T.
+// The loss (docs/SEMANTICS.md §3.5 or §4.4) of the B×B matrix `d` of the class-sorted batch, rounded to T.
 // Semihard divides by classes.num_positive_pairs (0/0 = NaN when there is none). d must not
 // contain NaN.
 template <class T>

@@ -82,7 +82,7 @@ void for_each_tied(const T* row, const Anchor& a, const Extreme<T>& e, Members m
 
 // The gradient g of TFA's masked_maximum (shift = the row minimum) or masked_minimum (shift = the
 // row maximum), `e` being the extreme over `members` (count 0: none, the fallback), routed as
-// TF's registered gradients do (SPEC.md §5.1, §5.3 items 3-5):
+// TF's registered gradients do (docs/SEMANTICS.md §5.1, §5.3 items 3-5):
 //  * the reduction over the shifted, masked products splits g evenly among the tied products;
 //    those of members reach the data, the rest goes to the shift through "− shift";
 //  * "+ shift" gives the shift g, so the shift receives g − (what the members took), split

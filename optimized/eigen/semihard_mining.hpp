@@ -1,4 +1,4 @@
-// triplet_semihard_loss for one anchor row (SPEC.md §3) without TFA's B²×B tiling. For each
+// triplet_semihard_loss for one anchor row (docs/SEMANTICS.md §3) without TFA's B²×B tiling. For each
 // positive j the semihard_negative is the smallest negative strictly farther than D[i,j]; else
 // the largest negative; else (no negatives at all) the row minimum.
 //

@@ -9,7 +9,7 @@ namespace tripletcheck::eigen {
 
 struct Parallelism {
   int threads = 1;               // at most this many threads run tasks, the caller included
-  bool flush_denormals = false;  // float32: flush subnormals to zero like TF (SPEC.md §5.6)
+  bool flush_denormals = false;  // float32: flush subnormals to zero like TF (docs/SEMANTICS.md §5.6)
 };
 
 // std::thread::hardware_concurrency(), at least 1.

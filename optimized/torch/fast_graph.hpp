@@ -17,7 +17,7 @@ namespace tripletcheck::torch_backend {
 struct FastLoss {
   at::Tensor loss;  // 0-dim; undefined when all_nan
   // The loss and every gradient entry are NaN: a NaN in D (NaN or overflowing inputs), or no
-  // positive pair in a semi-hard batch (SPEC.md §3.6, §5.5). TF's masked reductions keep or drop
+  // positive pair in a semi-hard batch (docs/SEMANTICS.md §3.6, §5.5). TF's masked reductions keep or drop
   // a NaN depending on where it sits; this backend does not replay that.
   bool all_nan = false;
 };

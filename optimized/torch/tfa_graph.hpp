@@ -1,6 +1,6 @@
-// TFA's graph reproduced op for op in LibTorch (SPEC.md §1–§4), for autograd to differentiate:
+// TFA's graph reproduced op for op in LibTorch (docs/SEMANTICS.md §1–§4), for autograd to differentiate:
 // the baseline `torch-tfa`, i.e. the TFA algorithm as users port it, B²×B tiled mask and all.
-// Each op is chosen so that its gradient at ties is TF's (SPEC.md §5.1; checked in
+// Each op is chosen so that its gradient at ties is TF's (docs/SEMANTICS.md §5.1; checked in
 // properties/torch_ops_test.cpp): clamp_min for tf.maximum(x, 0), amax/amin for
 // reduce_max/reduce_min, where for tf.where.
 #pragma once

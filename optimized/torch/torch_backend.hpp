@@ -14,7 +14,7 @@
 //  * LibTorch does not flush subnormal float32 intermediates to zero as TF's CPU kernels do;
 //  * OpenBLAS's GEMM fuses multiply-adds: at float32 overflow (~1e20 inputs) NaN patterns differ;
 //  * rsqrt's gradient is −½·y³·g, not TF's (−½·y²)·(y·g): for float32 row norms above ~1e12 the
-//    y³ underflows and the angular gradient loses its projection term (SPEC.md §5.6).
+//    y³ underflows and the angular gradient loses its projection term (docs/SEMANTICS.md §5.6).
 #pragma once
 
 #include <cstdint>

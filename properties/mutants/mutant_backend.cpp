@@ -26,7 +26,7 @@ class MutantBackend final : public Backend {
 
   std::string name() const override { return kMutantPrefix + info_.name; }
   std::string description() const override {
-    return "deliberately broken loss for the mutation check: " + info_.mistake + " (SPEC.md " +
+    return "deliberately broken loss for the mutation check: " + info_.mistake + " (docs/SEMANTICS.md " +
            info_.spec + ")";
   }
   Capabilities capabilities() const override {

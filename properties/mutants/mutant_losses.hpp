@@ -1,4 +1,4 @@
-// TFA's two losses on a distance matrix in the loop style of SPEC.md §10, with one mistake
+// TFA's two losses on a distance matrix in the loop style of docs/SEMANTICS.md §10, with one mistake
 // switched in by a Mutation. Everything not mutated follows TF's rules exactly (the reference's
 // masked reductions, tie splitting and hinge), so that the control passes and each mutant is
 // caught for its own mistake and nothing else.

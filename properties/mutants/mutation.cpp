@@ -1,4 +1,4 @@
-// The catalogue of mutations, in one place: names, the mistake, where SPEC.md warns about it.
+// The catalogue of mutations, in one place: names, the mistake, where docs/SEMANTICS.md warns about it.
 #include "properties/mutants/mutation.hpp"
 
 namespace tripletcheck::mutants {
@@ -19,7 +19,7 @@ const std::vector<MutationInfo>& all_mutations() {
        "§3.4, §3.6"},
       {Mutation::kHardNoNegativeInfinity, "hard-no-negative-infinity",
        "hard loss: no negatives gives hardest negative +inf (term 0) instead of the row maximum",
-       "§4.1, §4 edge cases"},
+       "§4.1, §4.6"},
       {Mutation::kUnorderedPairDivisor, "unordered-pair-divisor",
        "semi-hard sum divided by the number of unordered positive pairs", "§3.5"},
       {Mutation::kMeanOverAnchors, "mean-over-anchors",

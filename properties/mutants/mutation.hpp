@@ -1,4 +1,4 @@
-// The deliberate mistakes of the mutation check: each one a porting error that SPEC.md warns
+// The deliberate mistakes of the mutation check: each one a porting error that docs/SEMANTICS.md warns
 // about. A conformance suite that lets any of them pass is not doing its job.
 #pragma once
 
@@ -31,7 +31,7 @@ struct MutationInfo {
   Mutation mutation;
   std::string name;     // kebab-case: the backend is "mutant:<name>"
   std::string mistake;  // what the broken port does
-  std::string spec;     // the SPEC.md sections (and issues) that warn about it
+  std::string spec;     // the docs/SEMANTICS.md sections (and issues) that warn about it
 };
 
 // Every mutation, the control first.

@@ -1,4 +1,4 @@
-// The edge classes of SPEC.md a case reaches, for RC_CLASSIFY: the suite shows in its output
+// The edge classes of docs/SEMANTICS.md (§5.4) a case reaches, for RC_CLASSIFY: the suite shows in its output
 // that every fallback and boundary is actually exercised, not just possible.
 #pragma once
 

@@ -14,7 +14,7 @@ namespace {
 
 // A decision of the loss (a selection or the hinge) closer than the float32 distance noise but
 // not an exact tie (exact ties are computed exactly everywhere and stay checked). Such a case is
-// ill-conditioned: 1 ulp decides which negative is chosen, for TF as for us (SPEC.md §5.3.6).
+// ill-conditioned: 1 ulp decides which negative is chosen, for TF as for us (docs/SEMANTICS.md §5.3.6).
 bool has_near_tie(const CaseInput& input) {
   Separation near;
   near.near_ties_only = true;

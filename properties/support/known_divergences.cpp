@@ -13,7 +13,7 @@ const char* const kOverflow =
     "float32 overflow in TF (squared norms past ~1.8e19 become Inf, rsqrt(Inf) = 0, NaN "
     "gradients); the float64 oracle does not overflow";
 const char* const kFlushToZero =
-    "TF's CPU kernels flush subnormal float32 intermediates to zero (SPEC.md §5.6); the float64 "
+    "TF's CPU kernels flush subnormal float32 intermediates to zero (docs/SEMANTICS.md §5.6); the float64 "
     "oracle keeps them";
 // The GEMM kernels of Eigen and OpenBLAS (LibTorch's BLAS here) contract a·b + c into fused
 // multiply-adds; TF's CPU matmul on these shapes rounds each product first. Where squared norms
@@ -31,7 +31,7 @@ const char* const kAllNanAtOverflow =
     "(the all-NaN policy, as eigen); TF's unfused matmul leaves some rows 0 (3 of 8 at ~1e20)";
 // LibTorch keeps subnormal float32 results (it sets no flush-to-zero mode on its threads).
 const char* const kNoFlushToZero =
-    "TF's CPU kernels flush subnormal float32 intermediates to zero (SPEC.md §5.6); LibTorch "
+    "TF's CPU kernels flush subnormal float32 intermediates to zero (docs/SEMANTICS.md §5.6); LibTorch "
     "keeps them, so tiny distances and the soft loss's 1/(1+exp(z)) past z ≈ 87.3 do not vanish";
 // ATen's vectorized float32 log1p is SLEEF's, which returns +Inf for arguments above 1e38.
 const char* const kSleefLog1p =

@@ -14,7 +14,7 @@ namespace tripletcheck::testing {
 double loss_scale(const CaseInput& input);
 
 // An upper bound on how far one float32 evaluation of a distance can be from another's for these
-// embeddings (SPEC.md §1.1): ‖x_i‖², ‖x_j‖² and x_i·x_j each within γ_D·max‖x‖², so
+// embeddings (docs/SEMANTICS.md §1.1): ‖x_i‖², ‖x_j‖² and x_i·x_j each within γ_D·max‖x‖², so
 // |ΔS_raw| <= (4γ_D + 3u)·max‖x‖², and |Δ√S| <= √|ΔS|. Meaningful for near-duplicates, where
 // the distances are of the order of this noise.
 double distance_noise_bound(const CaseInput& input);

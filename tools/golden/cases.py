@@ -4,7 +4,7 @@ Every random input comes from its own np.random.RandomState(seed) with an explic
 is the same on every machine and adding a case never changes another one. Embeddings are float32
 sources; generate_golden.py rounds them to float16/bfloat16 where a case asks for it. Where a case
 needs exact distances (boundaries, hinge at 0, ties) the coordinates are small integers or dyadic
-fractions: their squared norms, dot products and hence S_raw (SPEC.md 1.1) are exact in float32.
+fractions: their squared norms, dot products and hence S_raw (docs/SEMANTICS.md §1.1) are exact in float32.
 """
 
 import itertools
@@ -68,7 +68,7 @@ def normal(r, batch, dim):
 
 def tfa_suite():
     # TFA's autouse fixture reseeds numpy with 0 before every test, so each parametrization sees
-    # the same data: rand(B, 6) as float32, then randint(0, 4) labels (SPEC.md 7).
+    # the same data: rand(B, 6) as float32, then randint(0, 4) labels (docs/SEMANTICS.md §7).
     out = []
     for batch, losses in ((10, ("semihard",)), (20, ("hard", "hard_soft"))):
         r = np.random.RandomState(0)

@@ -1,6 +1,6 @@
 """Run the real TensorFlow Addons triplet losses over cases.py and write the golden fixtures.
 
-Only records what TF gives (loss and GradientTape gradient); it checks nothing against SPEC.md.
+Only records what TF gives (loss and GradientTape gradient); it checks nothing against docs/SEMANTICS.md.
 Usage: generate_golden.py --out DIR   (normally called by generate.sh, which pins the versions).
 """
 
