@@ -36,6 +36,12 @@ std::string loaded_blas() {
   return "none mapped";
 }
 
+// OMP_WAIT_POLICY as libgomp read it at load (the proxies set PASSIVE unless the user chose).
+std::string openmp_wait_policy() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  return policy != nullptr && *policy != '\0' ? policy : "unset: libgomp spins";
+}
+
 }  // namespace
 
 void configure_torch_threads() {
@@ -51,9 +57,9 @@ std::string torch_runtime_description() {
   configure_torch_threads();
   // One product first, so that a lazily loaded BLAS is mapped when we look.
   (void)at::mm(at::ones({2, 2}), at::ones({2, 2}));
-  std::string text = std::string("LibTorch ") + TORCH_VERSION + ", " +
-                     std::to_string(at::get_num_threads()) + " intra-op threads, BLAS " +
-                     loaded_blas();
+  std::string text =
+      std::string("LibTorch ") + TORCH_VERSION + ", " + std::to_string(at::get_num_threads()) +
+      " intra-op threads (OpenMP wait policy " + openmp_wait_policy() + "), BLAS " + loaded_blas();
   text += ", CUDA devices: " + (at::hasCUDA() ? std::to_string(torch::cuda::device_count())
                                               : std::string("none (built without CUDA)"));
   return text;
