@@ -23,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 using tripletcheck_test::CliRun;
 using tripletcheck_test::run_cli;
@@ -165,7 +166,33 @@ TEST_F(ConformCli, AnExternalProgramsErrorsAreNamedInTheReport) {
     if (p.name == "crash") {
       EXPECT_THAT(r.out, HasSubstr("something broke")) << "the tail of its stderr";
     }
+    // An evaluation that errored is a failed comparison, never a passed one ("5/5" once).
+    const json j = json::parse(slurp(reports + "/conform.json"));
+    EXPECT_EQ(j["backends"][0]["checks"][0]["failures"], 1) << p.name;
   }
+}
+
+TEST_F(ConformCli, AnUnknownGoldenCaseIsAUsageErrorNamingIt) {
+  const CliRun r = conform({"--backend", "reference", "--checks", "golden", "--golden-case",
+                            "tfa_suite_semihard_l2", "--golden-case", "no_such_fixture",
+                            "--report-dir", report_dir("unknown")});
+  EXPECT_EQ(r.status, kExitUsage) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no_such_fixture"));
+  EXPECT_THAT(r.err, Not(HasSubstr("tfa_suite_semihard_l2,")));
+}
+
+TEST_F(ConformCli, ARunThatComparedNothingFails) {
+  // The program takes no precomputed distances, and the one fixture asked for is one: every
+  // case is skipped, nothing is compared, and that is no pass.
+  const std::string script = write_script(
+      dir_.path("no_precomputed.sh"),
+      "if [ \"$1\" = --capabilities ]; then echo '{\"precomputed_distances\": false}'; exit 0; "
+      "fi; echo '{\"loss\": 0}'");
+  const std::string reports = report_dir("nothing");
+  const CliRun r = conform({"--backend", script, "--checks", "golden", "--golden-case",
+                            "pre_asym_semihard", "--report-dir", reports});
+  EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nothing was compared"));
 }
 
 // The examples run through examples/python, the launcher README gives: it finds an interpreter

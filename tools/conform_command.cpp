@@ -81,6 +81,29 @@ bool wants(const ConformArgs& a, const std::string& check) {
   return std::find(a.checks.begin(), a.checks.end(), check) != a.checks.end();
 }
 
+// Every --golden-case must name a fixture: an id that matches nothing would otherwise check
+// nothing and pass. Usage error (exit 2) naming the unknown ids.
+void validate_golden_cases(const ConformArgs& a, const GoldenSet& golden) {
+  if (a.golden_cases.empty()) return;
+  if (!wants(a, "golden")) {
+    throw InvalidArgument("--golden-case", a.golden_cases.front(),
+                          "needs the golden check (--checks golden)");
+  }
+  std::vector<std::string> unknown;
+  for (const auto& id : a.golden_cases) {
+    const auto& cases = golden.manifest.cases;
+    if (std::none_of(cases.begin(), cases.end(), [&](const auto& c) { return c.id == id; })) {
+      unknown.push_back(id);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string ids;
+    for (const auto& id : unknown) ids += (ids.empty() ? "" : ", ") + id;
+    throw InvalidArgument("--golden-case", ids,
+                          "no such fixture id in " + a.fixtures + "/manifest.json");
+  }
+}
+
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
@@ -111,6 +134,7 @@ void run(ConformArgs args) {
   const auto start = std::chrono::steady_clock::now();
   GoldenSet golden;
   if (wants(args, "golden")) golden = load_golden_set(args.fixtures);
+  validate_golden_cases(args, golden);
   RunOptions base;
   base.seed = args.seed;
   base.time_budget = args.time_budget;

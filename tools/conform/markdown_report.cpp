@@ -148,6 +148,13 @@ std::string markdown_report(const RunOutcome& run) {
       << "; RapidCheck size up to " << s.max_size << " (exec: " << s.exec_max_size
       << "). Golden fixtures: " << s.golden_source << ". Corpus: " << s.corpus_cases
       << " cases.\n\nReproduce: `" << s.command << "`\n\n";
+  for (const auto& b : run.backends) {
+    if (b.cases == 0) {
+      out << "**FAIL: nothing was compared for " << b.backend
+          << "**: every case was skipped or filtered out; a run that checked nothing is no "
+             "pass.\n\n";
+    }
+  }
   for (const auto& [name, reason] : run.unavailable) {
     out << "Not available here, so not checked (a skip, not a pass): **" << name << "** (" << reason
         << ").\n\n";
@@ -188,9 +195,11 @@ std::string markdown_report(const RunOutcome& run) {
   if (!any_used) out << "None used.\n";
   out << "\n";
   for (const auto& e : run.stale) {
-    out << "**Warning: stale known divergence** " << e.subject << "/" << e.dtype << "/"
-        << e.category << "/" << e.variant << "/" << testing::to_string(e.quantity)
-        << " matched no failing comparison (the golden test fails on it; remove the entry).\n";
+    out << "**FAIL: stale known divergence** " << e.subject << "/" << e.dtype << "/" << e.category
+        << "/" << e.variant << "/" << testing::to_string(e.quantity)
+        << " matched no failing comparison: the divergence is gone, remove the entry from "
+           "properties/support/known_divergences.cpp (or mark it as one that may appear, if it "
+           "depends on the machine).\n";
   }
   return out.str();
 }

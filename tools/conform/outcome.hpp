@@ -83,7 +83,8 @@ struct BackendOutcome {
   int cases = 0;        // all cases run, every check together
   int cases_to_first_failure = 0;
   double seconds = 0;
-  bool passed() const { return failures.empty(); }
+  // Nothing failed and something was compared: "0 checks ran" is never a pass.
+  bool passed() const { return failures.empty() && cases > 0; }
   CheckResult& check(CheckKind kind, const std::string& name);
 };
 

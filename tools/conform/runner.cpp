@@ -148,6 +148,7 @@ void BackendRun::add_error(const CheckKind kind, const std::string& check,
   f.kind = kind;
   f.check = check;
   f.summary = "error: " + message;
+  ++out_.check(kind, check).failures;  // an evaluation that errored is no passed comparison
   add_failure(std::move(f));
   if (++errors_ >= kMaxErrors && out_.stopped.empty()) {
     out_.stopped = "stopped after " + std::to_string(kMaxErrors) + " evaluations raised errors";
