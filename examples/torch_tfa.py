@@ -185,6 +185,7 @@ def main(argv):
                 answer = run_case(case_dir)
             except Exception as e:  # reported per case; the server keeps serving
                 answer = {"error": f"{type(e).__name__}: {e}"}
+            answer["case"] = line.rstrip("\n")  # echoed: the answer is matched to its case
             print(json.dumps(answer), flush=True)
         return 0
     case_dir = argv[-1] if len(argv) > 1 else os.environ["TRIPLETCHECK_CASE_DIR"]

@@ -39,7 +39,7 @@ TEST_P(GoldenFixture, MatchesTfa) {
     const std::lock_guard<std::mutex> lock(summary_mutex);
     ++fixtures_run[backend.name()];
   }
-  if (!supports(backend, c)) GTEST_SKIP() << backend.name() << " takes no precomputed distances";
+  if (!supports(backend, c)) GTEST_SKIP() << backend.name() << " does not implement this variant";
   load_arrays(golden_directory(), c);
   for (const std::string& precision : golden_precisions(backend, c)) {
     const GoldenCheck check = check_golden_case(backend, c, precision);

@@ -42,7 +42,8 @@ struct ConformArgs {
   std::vector<std::string> golden_cases;
   std::vector<std::string> replay;
   std::string corpus = testing::corpus_directory();
-  std::string save_to;  // empty: the corpus folder
+  std::string save_to;  // empty: the corpus folder (registered backends), the report folder (exec)
+  double exec_timeout = ExecOptions{}.timeout_seconds;
   bool no_save = false;
   bool fail_fast = false;
   std::string fixtures = testing::golden_directory();
@@ -127,7 +128,10 @@ std::string reproduce_command(const ConformArgs& a, const RunSettings& s) {
 void run(ConformArgs args) {
   validate_args(args);
   prepare_report_dir("--report-dir", args.report_dir);
-  BackendSet backends;
+  if (!(args.exec_timeout > 0)) {
+    throw InvalidArgument("--exec-timeout", std::to_string(args.exec_timeout), "must be positive");
+  }
+  BackendSet backends(ExecOptions{args.exec_timeout});
   for (const auto& name : args.backends) backends.add(name);
   if (args.backends.empty()) backends.add_available();
 
@@ -171,6 +175,10 @@ void run(ConformArgs args) {
     const bool exec = is_exec_backend(*backend);
     options.cases = exec ? s.exec_cases : s.cases;
     options.max_size = exec ? s.exec_max_size : s.max_size;
+    // An exec program's counterexamples are its own business: beside the reports, not replayed
+    // for every backend from the project's corpus from then on.
+    if (exec && !args.no_save && args.save_to.empty())
+      options.corpus_out = args.report_dir + "/corpus";
     outcome.backends.push_back(check_backend(*backend, options, golden));
   }
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -236,8 +244,12 @@ void add_conform_command(CLI::App& app) {
       ->type_name("FILE");
   cmd->add_option("--corpus", args->corpus, "The counterexample corpus folder to replay")
       ->capture_default_str();
+  cmd->add_option("--exec-timeout", args->exec_timeout,
+                  "Seconds an exec: program may take per evaluation (and for --capabilities)")
+      ->capture_default_str();
   cmd->add_option("--save-to", args->save_to,
-                  "Where the shrunk cases of failing properties are saved (default: --corpus)")
+                  "Where the shrunk cases of failing properties are saved (default: --corpus; for "
+                  "exec: backends REPORT_DIR/corpus)")
       ->type_name("DIR");
   cmd->add_flag("--no-save", args->no_save, "Do not save failing cases");
   cmd->add_flag("--fail-fast", args->fail_fast, "Stop each backend at its first failure");

@@ -36,8 +36,8 @@ Agreement compare_gradients(const std::vector<double>& actual, const std::vector
                             double term_scale = 0);
 
 // The gradient of a semi-hard batch without a positive pair (loss NaN): NaN reaches every entry
-// (docs/SEMANTICS.md §5.5), except that for angular the clamp max(1 − f_i·f_i, 0) may round below 0 on the
-// diagonal and TF's maximum gradient then sends exactly 0 instead: which one is rounding.
+// (docs/SEMANTICS.md §5.5), except that for angular the clamp max(1 − f_i·f_i, 0) may round below 0
+// on the diagonal and TF's maximum gradient then sends exactly 0 instead: which one is rounding.
 bool is_no_positive_pair_gradient(const std::vector<double>& gradient, bool angular);
 
 template <class T>

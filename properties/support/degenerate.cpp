@@ -22,8 +22,9 @@ std::string to_string(Degeneracy degeneracy) {
   return "?";
 }
 
-rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t max_dim) {
-  return rc::gen::exec([max_batch, max_dim] {
+rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t max_dim,
+                                            std::vector<LossSpec> variants) {
+  return rc::gen::exec([max_batch, max_dim, variants] {
     DegenerateCase c;
     c.degeneracy =
         *rc::gen::element(Degeneracy::kLatticeTies, Degeneracy::kDuplicates, Degeneracy::kZeroRows,
@@ -31,7 +32,7 @@ rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t
     GeneratorOptions o;
     o.max_batch = max_batch;
     o.max_dim = max_dim;
-    for (const auto& v : all_variants()) {
+    for (const auto& v : variants.empty() ? all_variants() : variants) {
       if (v.metric != Metric::kAngular) o.variants.push_back(v);
     }
     // ±2 units: squared distances take few distinct values, so ties are everywhere.

@@ -19,8 +19,12 @@ namespace tripletcheck::testing {
 struct DifferentialProperty {
   std::string name;         // CamelCase, used as a test name
   std::string description;  // what it checks, in words
-  // Draws one case; only inside a RapidCheck property (it uses rc generators and RC_TAG).
-  std::function<GeneratedCase()> generate;
+  // Whether the backend implements any loss variant the property draws from; a property that
+  // does not apply is reported as not implemented, never run as a pass.
+  std::function<bool(const Coverage&)> applies;
+  // Draws one case among the variants the backend implements; only inside a RapidCheck property
+  // (it uses rc generators and RC_TAG).
+  std::function<GeneratedCase(const Coverage&)> generate;
   // The RC_ASSERTs on one case. The counterexample corpus replays stored cases through this.
   std::function<void(const Backend&, const GeneratedCase&)> check;
   std::function<void(const Backend&)> body;  // check(generate()): what rc::check runs

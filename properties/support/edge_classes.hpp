@@ -1,5 +1,5 @@
-// The edge classes of docs/SEMANTICS.md (§5.4) a case reaches, for RC_CLASSIFY: the suite shows in its output
-// that every fallback and boundary is actually exercised, not just possible.
+// The edge classes of docs/SEMANTICS.md (§5.4) a case reaches, for RC_CLASSIFY: the suite shows in
+// its output that every fallback and boundary is actually exercised, not just possible.
 #pragma once
 
 #include <string>

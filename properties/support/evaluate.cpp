@@ -43,4 +43,11 @@ Evaluation evaluate(const Backend& backend, const CaseInput& in, const std::stri
       options));
 }
 
+bool implements(const Backend& backend, const CaseInput& input) {
+  const Capabilities caps = backend.capabilities();
+  if (input.precomputed)
+    return caps.precomputed_distances && caps.implements.covers_loss(input.spec);
+  return caps.implements.covers(input.spec);
+}
+
 }  // namespace tripletcheck::testing

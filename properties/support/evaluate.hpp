@@ -24,6 +24,10 @@ struct Evaluation {
   std::vector<double> gradient;  // widened exactly from the backend's precision
 };
 
+// Whether the backend implements this case's loss variant and metric, or takes precomputed
+// distances for it (Capabilities::implements, precomputed_distances).
+bool implements(const Backend& backend, const CaseInput& input);
+
 // dtype: "float64", "float32", "float16" or "bfloat16" (the half types evaluate in float32 and
 // round the results back, as TFA does; the inputs must already be representable).
 Evaluation evaluate(const Backend& backend, const CaseInput& input, const std::string& dtype,

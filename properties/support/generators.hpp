@@ -72,7 +72,9 @@ struct DegenerateCase {
   Degeneracy degeneracy = Degeneracy::kLatticeTies;
 };
 
-rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t max_dim);
+// variants: the loss variants to draw from, L2 and squared-L2 only (empty: all of those).
+rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t max_dim,
+                                            std::vector<LossSpec> variants = {});
 void showValue(const DegenerateCase& c, std::ostream& os);
 
 }  // namespace tripletcheck::testing

@@ -39,8 +39,9 @@ QuantityCheck judge(const Backend& backend, const GoldenCase& c, const std::stri
   } else if (quantity == Quantity::kGradient && agreement.nonfinite_match &&
              !backend.capabilities().tf_exact_ties && has_exact_tie(c.input)) {
     q.verdict = Verdict::kOtherSubgradient;
-  } else if (const auto* known = find_known_divergence(backend.name(), precision, c.category,
-                                                       variant_name(c.input.spec), quantity)) {
+  } else if (const auto* known =
+                 find_known_divergence(backend.name(), backend.capabilities().traits, precision,
+                                       c.category, variant_name(c.input.spec), quantity)) {
     q.verdict = Verdict::kKnownDivergence;
     q.known_reason = known->reason;
   } else {
@@ -63,9 +64,7 @@ std::string GoldenCheck::describe_failure(const GoldenCase& c, const std::string
   return out.str();
 }
 
-bool supports(const Backend& backend, const GoldenCase& c) {
-  return !c.input.precomputed || backend.capabilities().precomputed_distances;
-}
+bool supports(const Backend& backend, const GoldenCase& c) { return implements(backend, c.input); }
 
 std::vector<std::string> golden_precisions(const Backend& backend, const GoldenCase& c) {
   if (c.dtype != "float32") return {c.dtype};

@@ -43,6 +43,28 @@ const char* const kSoftOverflow =
     "exp(z) overflows float32 past z ≈ 88.7 (Inf loss, NaN gradient) and 1/(1+exp(z)) flushes "
     "to 0 past z ≈ 87.3; both are finite in float64";
 
+constexpr const char kTraitPrefix[] = "trait:";
+
+struct TraitName {
+  const char* name;
+  bool NumericTraits::*flag;
+};
+constexpr TraitName kTraitNames[] = {
+    {"float64_internal", &NumericTraits::float64_internal},
+    {"no_flush_to_zero", &NumericTraits::no_flush_to_zero},
+    {"fused_multiply_add", &NumericTraits::fused_multiply_add},
+    {"log1p_overflow", &NumericTraits::log1p_overflow},
+};
+
+bool declares(const NumericTraits& traits, const std::string& subject) {
+  if (subject.rfind(kTraitPrefix, 0) != 0) return false;
+  const std::string name = subject.substr(sizeof kTraitPrefix - 1);
+  for (const auto& t : kTraitNames) {
+    if (name == t.name) return traits.*t.flag;
+  }
+  return false;
+}
+
 std::mutex used_mutex;
 std::set<const KnownDivergence*> used;
 
@@ -76,6 +98,24 @@ std::vector<KnownDivergence> make_entries() {
   }
   entries.push_back(
       {"torch-tfa", "float32", "soft_overflow", "hard-soft", Quantity::kLoss, kSleefLog1p, true});
+
+  // The same divergences for any backend that declares the trait (an exec program's
+  // capabilities, tools/EXEC_PROTOCOL.md), in the float32 it was given. A trait only may show:
+  // a program declaring it is not required to hit every entry.
+  const auto trait = [&entries](const char* name, const char* category, const char* variant,
+                                Quantity quantity, const char* reason) {
+    entries.push_back(
+        {std::string(kTraitPrefix) + name, "float32", category, variant, quantity, reason, true});
+  };
+  for (const Quantity q : {Quantity::kLoss, Quantity::kGradient}) {
+    trait("float64_internal", "large_magnitude", "*", q, kOverflow);
+    trait("float64_internal", "soft_overflow", "hard-soft", q, kSoftOverflow);
+  }
+  trait("float64_internal", "tiny_magnitude", "*", Quantity::kGradient, kFlushToZero);
+  trait("no_flush_to_zero", "tiny_magnitude", "*", Quantity::kGradient, kNoFlushToZero);
+  trait("no_flush_to_zero", "soft_overflow", "hard-soft", Quantity::kGradient, kNoFlushToZero);
+  trait("fused_multiply_add", "large_magnitude", "*", Quantity::kGradient, kFusedMultiplyAdd);
+  trait("log1p_overflow", "soft_overflow", "hard-soft", Quantity::kLoss, kSleefLog1p);
   return entries;
 }
 
@@ -86,12 +126,38 @@ const std::vector<KnownDivergence>& known_divergences() {
   return entries;
 }
 
-const KnownDivergence* find_known_divergence(const std::string& subject, const std::string& dtype,
+bool set_numeric_trait(NumericTraits& traits, const std::string& name) {
+  for (const auto& t : kTraitNames) {
+    if (name == t.name) {
+      traits.*t.flag = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> numeric_trait_names() {
+  std::vector<std::string> out;
+  for (const auto& t : kTraitNames) out.emplace_back(t.name);
+  return out;
+}
+
+std::vector<std::string> declared_traits(const NumericTraits& traits) {
+  std::vector<std::string> out;
+  for (const auto& t : kTraitNames) {
+    if (traits.*t.flag) out.emplace_back(t.name);
+  }
+  return out;
+}
+
+const KnownDivergence* find_known_divergence(const std::string& subject,
+                                             const NumericTraits& traits, const std::string& dtype,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity) {
   for (const auto& e : known_divergences()) {
-    if (e.subject == subject && e.dtype == dtype && e.category == category &&
-        e.quantity == quantity && (e.variant == "*" || e.variant == variant)) {
+    if ((e.subject == subject || declares(traits, e.subject)) && e.dtype == dtype &&
+        e.category == category && e.quantity == quantity &&
+        (e.variant == "*" || e.variant == variant)) {
       const std::lock_guard<std::mutex> lock(used_mutex);
       used.insert(&e);
       return &e;

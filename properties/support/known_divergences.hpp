@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "properties/support/tolerances.hpp"
+#include "tripletcheck/backend.hpp"
 
 namespace tripletcheck::testing {
 
@@ -24,9 +25,17 @@ struct KnownDivergence {
 
 const std::vector<KnownDivergence>& known_divergences();
 // The entry covering this comparison, or nullptr. Marks the entry as used.
-const KnownDivergence* find_known_divergence(const std::string& subject, const std::string& dtype,
+// Entries are for a backend by name, or for a numeric trait ("trait:fused_multiply_add", ...)
+// that any backend, an exec program included, may declare (Capabilities::traits).
+const KnownDivergence* find_known_divergence(const std::string& subject,
+                                             const NumericTraits& traits, const std::string& dtype,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity);
+// The trait names of an exec program's capabilities, e.g. "no_flush_to_zero"; false when the
+// name is unknown.
+bool set_numeric_trait(NumericTraits& traits, const std::string& name);
+std::vector<std::string> numeric_trait_names();
+std::vector<std::string> declared_traits(const NumericTraits& traits);
 // Entries never returned by find_known_divergence since the program started, but for those that
 // only may appear on this machine: stale entries, which fail a run that checked every fixture.
 std::vector<KnownDivergence> unused_known_divergences();

@@ -1,7 +1,8 @@
-// Which decisions of the loss could flip under rounding (docs/SEMANTICS.md §5.4): the hardest positive and
-// negative, the semi-hard negative and the strict `>` boundary, the largest-negative fallback,
-// the hinge. A generic batch keeps every such decision at least a gap apart, so that any correct
-// implementation, in any precision, makes the same choices and the comparison is meaningful.
+// Which decisions of the loss could flip under rounding (docs/SEMANTICS.md §5.4): the hardest
+// positive and negative, the semi-hard negative and the strict `>` boundary, the largest-negative
+// fallback, the hinge. A generic batch keeps every such decision at least a gap apart, so that any
+// correct implementation, in any precision, makes the same choices and the comparison is
+// meaningful.
 #pragma once
 
 #include <cstdint>

@@ -94,8 +94,7 @@ std::vector<ToleranceRow> make_table() {
          Regime::kTfaSuite,
          {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
     // Every backend's float64 gradient against finite differences of its own value.
-    rows.push_back(
-        {"*", "float64", q, Regime::kFiniteDiff, {0, 1e-5, kFiniteDifferenceReason}});
+    rows.push_back({"*", "float64", q, Regime::kFiniteDiff, {0, 1e-5, kFiniteDifferenceReason}});
   }
   return rows;
 }

@@ -14,7 +14,8 @@ enum class Quantity { kLoss, kGradient };
 //   kGolden      the real TF/TFA output stored in properties/fixtures/golden
 //   kOracle      the float64 reference on a generic (tie-free, well-separated) batch
 //   kFiniteDiff  central finite differences of the float64 reference itself
-//   kTfaSuite    the expected values of TFA's own tests (properties/fixtures/tfa_suite_vectors.json)
+//   kTfaSuite    the expected values of TFA's own tests
+//   (properties/fixtures/tfa_suite_vectors.json)
 enum class Regime { kGolden, kOracle, kFiniteDiff, kTfaSuite };
 
 struct Tolerance {

@@ -18,7 +18,7 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 const Backend& BackendSet::add(const std::string& name) {
   const Backend* backend = nullptr;
   if (starts_with(name, kExecPrefix)) {
-    owned_.push_back(make_exec_backend(name.substr(std::string(kExecPrefix).size())));
+    owned_.push_back(make_exec_backend(name.substr(std::string(kExecPrefix).size()), exec_));
     backend = owned_.back().get();
   } else if (starts_with(name, mutants::kMutantPrefix)) {
     const std::string mutation = name.substr(std::string(mutants::kMutantPrefix).size());

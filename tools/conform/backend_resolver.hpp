@@ -6,12 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "conform/exec_backend.hpp"
 #include "tripletcheck/backend.hpp"
 
 namespace tripletcheck::cli::conform {
 
 class BackendSet {
  public:
+  BackendSet() = default;
+  explicit BackendSet(ExecOptions exec) : exec_(exec) {}
   // Throws InvalidArgument for an unknown name, Unavailable for a backend that cannot run here.
   const Backend& add(const std::string& name);
   // Every available registered backend.
@@ -19,6 +22,7 @@ class BackendSet {
   const std::vector<const Backend*>& backends() const { return list_; }
 
  private:
+  ExecOptions exec_;
   std::vector<std::unique_ptr<Backend>> owned_;
   std::vector<const Backend*> list_;
 };

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <type_traits>
 
 #include "conform/subprocess.hpp"
+#include "properties/support/known_divergences.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
 
@@ -25,11 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// The probe imports the program's libraries (PyTorch takes seconds on a loaded machine); one
-// evaluation at the property generator's largest sizes (B = 300, D = 200; the semi-hard graph is
-// B³) can take a while too. Generous, so that only a hung program trips them.
-constexpr double kProbeTimeoutSeconds = 300;
-constexpr double kCaseTimeoutSeconds = 300;
 constexpr std::size_t kStderrTail = 1500;
 
 std::string last_nonempty_line(const std::string& text) {
@@ -59,7 +56,8 @@ double parse_loss(const json& value) {
 
 class ExecBackend final : public TemplatedBackend<ExecBackend> {
  public:
-  explicit ExecBackend(std::string command) : command_(std::move(command)) {
+  ExecBackend(std::string command, const ExecOptions& options)
+      : command_(std::move(command)), options_(options) {
     char pattern[] = "/tmp/tripletcheck-exec-XXXXXX";
     if (::mkdtemp(pattern) == nullptr) throw Error("exec backend: cannot create a temp folder");
     root_ = pattern;
@@ -80,11 +78,19 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
   std::string description() const override {
     return "external program `" + command_ + "` (tools/EXEC_PROTOCOL.md)" +
            (serve_ ? ", one long-running process (--serve)" : ", one process per evaluation") +
-           (probe_note_.empty() ? "" : "; " + probe_note_);
+           traits_note() + (probe_note_.empty() ? "" : "; " + probe_note_);
   }
   Capabilities capabilities() const override { return caps_; }
 
  private:
+  std::string traits_note() const {
+    std::string names;
+    for (const auto& t : testing::declared_traits(caps_.traits)) {
+      names += (names.empty() ? "" : ", ") + t;
+    }
+    return names.empty() ? "" : "; numeric traits declared: " + names;
+  }
+
   friend class TemplatedBackend<ExecBackend>;
   template <class T>
   Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
@@ -101,7 +107,8 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
     caps_.float64 = false;
     caps_.precomputed_distances = false;
     caps_.tf_exact_ties = false;
-    const ProcessResult r = run_shell(command_ + " --capabilities", {}, {}, kProbeTimeoutSeconds);
+    const ProcessResult r =
+        run_shell(command_ + " --capabilities", {}, {}, options_.timeout_seconds);
     json j;
     try {
       if (r.exit_status != 0 || r.timed_out) throw std::runtime_error("status");
@@ -122,6 +129,78 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
     caps_.tf_exact_ties = flag("tf_exact_ties", false);
     caps_.deterministic = flag("deterministic", true);
     serve_ = flag("serve", false);
+    read_coverage(j);
+    read_traits(j);
+  }
+
+  // A list of strings under `key`, each one of `known`; absent: every one of them.
+  std::vector<std::string> string_list(const json& j, const char* key,
+                                       const std::vector<std::string>& known) const {
+    if (!j.contains(key)) return known;
+    const std::string where = "exec:" + command_ + " --capabilities";
+    if (!j[key].is_array()) {
+      throw InvalidArgument(where, j[key].dump(), std::string("\"") + key + "\" must be a list");
+    }
+    std::vector<std::string> out;
+    for (const auto& item : j[key]) {
+      const std::string name = item.is_string() ? item.get<std::string>() : item.dump();
+      if (std::find(known.begin(), known.end(), name) == known.end()) {
+        std::string names;
+        for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+        throw InvalidArgument(where, name,
+                              std::string("unknown in \"") + key + "\"; known: " + names);
+      }
+      out.push_back(name);
+    }
+    return out;
+  }
+
+  // "losses", "soft", "metrics": the variants the program implements (EXEC_PROTOCOL.md).
+  void read_coverage(const json& j) {
+    const auto has = [](const std::vector<std::string>& list, const char* name) {
+      return std::find(list.begin(), list.end(), name) != list.end();
+    };
+    const auto losses = string_list(j, "losses", {"hard", "semihard"});
+    const auto metrics = string_list(j, "metrics", {"L2", "squared-L2", "angular"});
+    const bool soft = !j.contains("soft") || !j["soft"].is_boolean() || j["soft"].get<bool>();
+    Coverage& c = caps_.implements;
+    c.hard = has(losses, "hard");
+    c.hard_soft = c.hard && soft;
+    c.semihard = has(losses, "semihard");
+    c.l2 = has(metrics, "L2");
+    c.squared_l2 = has(metrics, "squared-L2");
+    c.angular = has(metrics, "angular");
+  }
+
+  void read_traits(const json& j) {
+    for (const auto& name : string_list(j, "traits", testing::numeric_trait_names())) {
+      testing::set_numeric_trait(caps_.traits, name);
+    }
+  }
+
+  // A server's answer must be a JSON object that echoes this case's folder: a stray line on its
+  // stdout (a library's print) would otherwise be taken for this case's answer, and every later
+  // answer for the case before it. Anything else fails this evaluation and restarts the server,
+  // so that the next one starts in step.
+  void check_server_answer(const std::string& answer, const fs::path& dir) const {
+    std::string problem;
+    try {
+      const json j = json::parse(answer);
+      if (!j.is_object()) {
+        problem = "not a JSON object";
+      } else if (!j.contains("case")) {
+        problem = "no \"case\" field echoing the folder (EXEC_PROTOCOL.md, server mode)";
+      } else if (!j["case"].is_string() || j["case"].get<std::string>() != dir.string()) {
+        problem = "the answer is for " + j["case"].dump() + ", not for this case";
+      }
+    } catch (const json::exception&) {
+      problem = "not JSON";
+    }
+    if (problem.empty()) return;
+    server_.reset();
+    fail("the server's answer \"" + tail(answer, 200) + "\" is out of step: " + problem +
+             " (the server was restarted)",
+         dir, "");
   }
 
   [[noreturn]] void fail(const std::string& problem, const fs::path& dir,
@@ -162,15 +241,16 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
       const fs::path log = root_ / "server-stderr.log";
       try {
         if (!server_) server_ = std::make_unique<ShellServer>(command_ + " --serve", log.string());
-        answer = server_->request(dir.string(), kCaseTimeoutSeconds);
+        answer = server_->request(dir.string(), options_.timeout_seconds);
       } catch (const std::runtime_error& e) {
         server_.reset();  // a fresh server for the next evaluation
         fail(e.what(), dir, "");
       }
+      check_server_answer(answer, dir);
     } else {
       const ProcessResult r =
           run_shell(command_ + " \"$1\"", {dir.string()}, {{"TRIPLETCHECK_CASE_DIR", dir.string()}},
-                    kCaseTimeoutSeconds);
+                    options_.timeout_seconds);
       err = r.err;
       if (r.timed_out) fail("no answer within the timeout (killed)", dir, err);
       if (r.exit_status != 0) fail("exit status " + std::to_string(r.exit_status), dir, err);
@@ -217,6 +297,7 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
   }
 
   std::string command_;
+  ExecOptions options_;
   fs::path root_;
   Capabilities caps_;
   bool serve_ = false;
@@ -229,11 +310,11 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
 
 }  // namespace
 
-std::unique_ptr<Backend> make_exec_backend(const std::string& command) {
+std::unique_ptr<Backend> make_exec_backend(const std::string& command, const ExecOptions& options) {
   if (command.find_first_not_of(" \t") == std::string::npos) {
     throw InvalidArgument("backend", "exec:", "needs a command after \"exec:\"");
   }
-  return std::make_unique<ExecBackend>(command);
+  return std::make_unique<ExecBackend>(command, options);
 }
 
 }  // namespace tripletcheck::cli::conform

@@ -13,6 +13,15 @@ constexpr const char* kExecPrefix = "exec:";
 
 // Probes `command --capabilities` once (see the protocol). Throws InvalidArgument for an empty
 // command.
-std::unique_ptr<Backend> make_exec_backend(const std::string& command);
+struct ExecOptions {
+  // Per evaluation (and for the --capabilities probe): generous, so that only a hung program
+  // trips it; `conform --exec-timeout`.
+  double timeout_seconds = 300;
+};
+
+// Throws InvalidArgument for an empty command or capabilities that cannot be right (an unknown
+// numeric trait, an unknown loss or metric): a usage error, exit status 2.
+std::unique_ptr<Backend> make_exec_backend(const std::string& command,
+                                           const ExecOptions& options = {});
 
 }  // namespace tripletcheck::cli::conform

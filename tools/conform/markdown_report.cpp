@@ -53,7 +53,10 @@ void matrix_section(std::ostringstream& out, const BackendOutcome& b) {
     for (const auto& metric : VariantMatrix::metrics()) {
       const Cell* c = b.matrix.find(variant, metric);
       if (c == nullptr) {
-        out << "| " << variant << " | " << metric << " | not run | 0 | - | - | - | - | - |\n";
+        const char* why = implements_cell(b.capabilities, variant, metric)
+                              ? "not run"
+                              : "not implemented (not declared; skipped)";
+        out << "| " << variant << " | " << metric << " | " << why << " | 0 | - | - | - | - | - |\n";
         continue;
       }
       out << "| " << variant << " | " << metric << " | "

@@ -17,6 +17,20 @@ std::string to_string(CheckKind kind) {
   return "?";
 }
 
+bool implements_cell(const Capabilities& caps, const std::string& variant,
+                     const std::string& metric) {
+  LossSpec spec;
+  spec.loss = variant == "semihard" ? Loss::kSemiHard : Loss::kHard;
+  spec.soft = variant == "hard-soft";
+  if (metric == "precomputed") {
+    return caps.precomputed_distances && caps.implements.covers_loss(spec);
+  }
+  spec.metric = metric == "L2"           ? Metric::kL2
+                : metric == "squared-L2" ? Metric::kSquaredL2
+                                         : Metric::kAngular;
+  return caps.implements.covers(spec);
+}
+
 const std::vector<std::string>& VariantMatrix::variants() {
   static const std::vector<std::string> v = {"hard", "hard-soft", "semihard"};
   return v;

@@ -49,6 +49,11 @@ struct Cell {
   std::set<std::string> edge_classes;
 };
 
+// Whether the backend implements a cell of the matrix ("precomputed" is the metric of
+// precomputed distances).
+bool implements_cell(const Capabilities& caps, const std::string& variant,
+                     const std::string& metric);
+
 class VariantMatrix {
  public:
   static const std::vector<std::string>& variants();  // hard, hard-soft, semihard
@@ -67,6 +72,7 @@ class VariantMatrix {
 struct BackendOutcome {
   std::string backend;
   std::string description;
+  Capabilities capabilities;  // what it declared: the variants it implements, its traits
   std::vector<CheckResult> checks;
   std::vector<Failure> failures;
   VariantMatrix matrix;

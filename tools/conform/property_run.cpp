@@ -123,7 +123,7 @@ PropertyRun run_property(const Backend& backend, const testing::DifferentialProp
   // cases and the reproduce string replays there.
   const rcd::Property rc_property = rcd::toProperty([&] {
     recorder.current.reset();  // a generator that throws leaves no case behind
-    GeneratedCase c = property.generate();
+    GeneratedCase c = property.generate(backend.capabilities().implements);
     recorder.current = c;
     property.check(backend, c);
   });

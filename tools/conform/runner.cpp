@@ -203,7 +203,8 @@ void BackendRun::golden() {
         }
         if (q->verdict != testing::Verdict::kKnownDivergence) continue;
         const auto* entry = testing::find_known_divergence(
-            backend_.name(), precision, c.category, variant_name(c.input.spec),
+            backend_.name(), backend_.capabilities().traits, precision, c.category,
+            variant_name(c.input.spec),
             gradient ? testing::Quantity::kGradient : testing::Quantity::kLoss);
         if (entry == nullptr) continue;
         auto& use = out_.known_divergences_used[entry->subject + "/" + entry->dtype + "/" +
@@ -252,10 +253,10 @@ void BackendRun::corpus() {
       add_error(CheckKind::kCorpus, name, "unknown property \"" + stored.property + "\"");
       continue;
     }
-    if (in.precomputed && !backend_.capabilities().precomputed_distances) {
+    if (!testing::implements(backend_, in)) {
       auto& result = out_.check(CheckKind::kCorpus, name);
       ++result.skipped;
-      result.note = "no precomputed-distance support";
+      result.note = "not implemented by this backend (" + case_label(in) + ")";
       continue;
     }
     ++out_.cases;
@@ -309,6 +310,12 @@ void BackendRun::properties() {
   }
   for (const auto* property : chosen) {
     if (stopped()) break;
+    if (!property->applies(backend_.capabilities().implements)) {
+      CheckResult& result = out_.check(CheckKind::kProperty, property->name);
+      ++result.skipped;
+      result.note = "not implemented: the backend declares none of the variants it draws";
+      continue;
+    }
     const auto start = Clock::now();
     const auto on_case = [&](const GeneratedCase& c, const std::vector<std::string>& tags,
                              const std::vector<RecordedAgreement>& agreements) {
@@ -399,6 +406,7 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
   BackendOutcome out;
   out.backend = backend.name();
   out.description = backend.description();
+  out.capabilities = backend.capabilities();
   const auto start = Clock::now();
   BackendRun run(backend, options, golden, out);
   if (options.golden) run.golden();
