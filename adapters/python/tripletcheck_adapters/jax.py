@@ -10,9 +10,11 @@ x64 would truncate int64).
 
 Default numeric traits of JAX on the CPU (XLA) in float32 (checked with jax/jaxlib 0.4.30; see
 adapters/README.md):
-  no_flush_to_zero    XLA's CPU backend keeps float32 subnormals; TF's CPU kernels flush them
-  fused_multiply_add  XLA's CPU dot (Eigen) and its fused elementwise code use FMA: past float32
-                      overflow the Gram matrix keeps a finite sum where TF's product is inf
+  fused_multiply_add  when a probe of x @ x.T shows it (it does on the x86-64 development
+                      machine): past float32 overflow the Gram matrix keeps a finite sum where
+                      TF's rounded products give inf - inf = NaN
+  not no_flush_to_zero: XLA's CPU backend flushes float32 subnormals, as TF's kernels do
+  not log1p_overflow: jnp.log1p(float32) is finite up to float32's maximum
 """
 import numpy as np
 
@@ -24,7 +26,12 @@ import jax.numpy as jnp  # noqa: E402
 
 class JaxFramework(protocol.Framework):
     name = "jax"
-    default_traits = ("no_flush_to_zero", "fused_multiply_add")
+
+    def default_traits(self):
+        # XLA's CPU backend flushes float32 subnormals, as TF does (1e-39 * 2 == 0 on jaxlib
+        # 0.4.30), and its log1p is finite up to float32's maximum: neither trait applies.
+        fused = protocol.gemm_fuses(lambda x: np.asarray(jnp.asarray(x) @ jnp.asarray(x).T))
+        return ("fused_multiply_add",) if fused else ()
 
     def setup(self, options):
         if options.args.float64:

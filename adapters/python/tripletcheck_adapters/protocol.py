@@ -26,6 +26,18 @@ METRICS = ("L2", "squared-L2", "angular")
 KNOWN_TRAITS = ("float64_internal", "no_flush_to_zero", "fused_multiply_add", "log1p_overflow")
 
 
+def gemm_fuses(matmul_transposed):
+    """Whether a float32 X·Xᵀ kernel uses fused multiply-adds, seen where it matters: N(0,1)·1e20
+    rows (the golden large_magnitude fixtures' 8×4), whose products overflow float32. Rounded
+    products give inf - inf = NaN in the sum; a fused kernel keeps them finite and sums to ±inf.
+    `matmul_transposed(x)` returns x @ x.T for a float32 numpy array, as a numpy array."""
+    x = (np.random.RandomState(20261128).standard_normal((8, 4)) * 1e20).astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rounded = (x[:, None, :] * x[None, :, :]).sum(axis=2, dtype=np.float32)
+    got = np.asarray(matmul_transposed(x))
+    return bool(np.any(np.isnan(rounded) & ~np.isnan(got)))
+
+
 class UsageError(Exception):
     """A bad command line: printed on stderr, exit status 2."""
 
@@ -318,7 +330,7 @@ class Options:
             raise UsageError("--soft, but the hard loss's signature has no soft parameter")
         self.soft = has_soft if args.soft is None else args.soft
         if args.traits is None:
-            self.traits = list(framework.default_traits)
+            self.traits = list(framework.default_traits())
         elif args.traits == ["none"]:
             self.traits = []
         else:
@@ -528,7 +540,10 @@ class Framework:
     evaluate(call, values, labels, want_grad) -> (loss, grad or None)."""
 
     name = "?"
-    default_traits = ()
+
+    def default_traits(self):
+        """The framework's numeric traits on this machine (--traits replaces them)."""
+        return ()
 
     def setup(self, options):
         """Called once before any case (threads, precision switches)."""

@@ -6,8 +6,9 @@ Default numeric traits of PyTorch on the CPU in float32 (checked on torch 1.13, 
 python3-torch; adapters/README.md has the table and the checks):
   no_flush_to_zero    subnormals are kept (torch.set_flush_denormal is off by default, and this
                       adapter leaves it off); TF's CPU kernels flush them
-  fused_multiply_add  the CPU GEMM (x @ x.T) fuses multiply-adds: past float32 overflow a
-                      product of +-1e20 * 1e20 stays finite in the sum where TF's is inf
+  fused_multiply_add  when a probe of x @ x.T shows it (it does here: MKL-DNN/OpenBLAS kernels
+                      fuse): past float32 overflow a product of 1e20 * 1e20 stays finite in the
+                      sum where TF's rounded product is inf
   log1p_overflow      torch.log1p(float32) is +inf from ~3e38 (log1p(3e38) = inf where it is
                       88.6), so log1p(exp(z)) overflows from z ~ 87.5 instead of 88.7
 """
@@ -21,7 +22,13 @@ _DTYPES = {np.dtype(np.float32): torch.float32, np.dtype(np.float64): torch.floa
 
 class TorchFramework(protocol.Framework):
     name = "torch"
-    default_traits = ("no_flush_to_zero", "fused_multiply_add", "log1p_overflow")
+
+    def default_traits(self):
+        fused = protocol.gemm_fuses(lambda x: (torch.from_numpy(x) @ torch.from_numpy(x).t()).numpy())
+        traits = ["no_flush_to_zero", "log1p_overflow"]
+        if fused:
+            traits.insert(1, "fused_multiply_add")
+        return tuple(traits)
 
     def setup(self, options):
         torch.set_num_threads(max(1, options.args.threads))
