@@ -23,7 +23,7 @@ out="${TRIPLETCHECK_ADAPTERS_REPORTS:-build/reports/adapters}"
 mkdir -p "$out"
 ad="$root/adapters/python"
 ports="$root/examples/ports"
-torch="env PYTHONPATH=$ad $root/examples/python -m tripletcheck_adapters.torch"
+torch="$root/examples/python -m tripletcheck_adapters.torch"
 status=0
 only=",${TRIPLETCHECK_ADAPTERS_ONLY:-torch,tf,jax},"
 
@@ -40,6 +40,13 @@ run() {  # run NAME EXPECT "JUDGE ARGS" "ADAPTER COMMAND"
   /usr/bin/python3 "$ad/judge_conform.py" "$out/$name" "$expect" --capabilities "$caps" $judge \
     || status=1
 }
+
+unit() {  # unit PYTHON: the unit tests under that interpreter (framework tests skip without it)
+  echo "== unit tests with $1"
+  "$1" -m unittest discover -s "$ad/tests" >"$out/unit.log" 2>&1 || { cat "$out/unit.log"; status=1; }
+  tail -n 1 "$out/unit.log"
+}
+unit /usr/bin/python3
 
 if [[ "$only" != *,torch,* ]]; then
   :
@@ -66,7 +73,8 @@ tf_py="${TRIPLETCHECK_TF_PYTHON:-$(pick build/venv-tf tensorflow_addons)}"
 if [[ "$only" != *,tf,* ]]; then
   :
 elif [ -n "$tf_py" ]; then
-  tf="env PYTHONPATH=$ad TF_CPP_MIN_LOG_LEVEL=2 $tf_py -m tripletcheck_adapters.tf"
+  unit "$tf_py"
+  tf="env TRIPLETCHECK_PYTHON=$tf_py $root/examples/python -m tripletcheck_adapters.tf"
   run tf_tfa pass "" \
     "$tf semihard=tensorflow_addons.losses:triplet_semihard_loss hard=tensorflow_addons.losses:triplet_hard_loss --precomputed --tf-exact-ties"
 else
@@ -78,7 +86,8 @@ jax_py="${TRIPLETCHECK_JAX_PYTHON:-$(pick build/venv-jax jax)}"
 if [[ "$only" != *,jax,* ]]; then
   :
 elif [ -n "$jax_py" ]; then
-  jax="env PYTHONPATH=$ad $jax_py -m tripletcheck_adapters.jax"
+  unit "$jax_py"
+  jax="env TRIPLETCHECK_PYTHON=$jax_py $root/examples/python -m tripletcheck_adapters.jax"
   run jax_correct pass "" \
     "$jax semihard=$ports/jax_triplet.py:triplet_semihard_loss hard=$ports/jax_triplet.py:triplet_hard_loss --precomputed --tf-exact-ties"
 else
