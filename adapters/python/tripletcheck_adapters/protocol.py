@@ -509,6 +509,12 @@ def main(framework, argv=None):
         print(f"tripletcheck_adapters.{framework.name}: {e}", file=sys.stderr)
         return 2
     if options.args.capabilities:
+        if options.args.losses is None and len(set(options.specs.values())) == 1 \
+                and len(options.losses) == 2:
+            module, attr = options.specs["hard"]
+            print(f"tripletcheck_adapters.{framework.name}: note: {module}:{attr} is called for "
+                  "both losses (--losses not given); if it implements one, add --losses hard or "
+                  "--losses semihard", file=sys.stderr)
         print(json.dumps(options.capabilities()), flush=True)
         return 0
     answers = protocol_stdout()
