@@ -96,9 +96,9 @@ TEST_F(ConformCli, EverySeedCorpusCaseReplaysOnTheReference) {
   }
 }
 
-// A mutant whose labels collide after a float16 cast (docs/SEMANTICS.md §6) fails label relabelling; the
-// shrunk case is saved as a corpus case, named after backend and property, and replays: it fails
-// the mutant again and passes the reference.
+// A mutant whose labels collide after a float16 cast (docs/SEMANTICS.md §6) fails label
+// relabelling; the shrunk case is saved as a corpus case, named after backend and property, and
+// replays: it fails the mutant again and passes the reference.
 TEST_F(ConformCli, AFailingPropertyIsShrunkSavedAndReplayed) {
   const std::string saved = dir_.path("corpus");
   const CliRun r = conform({"--backend", "mutant:labels-as-float16", "--checks", "properties",
@@ -172,6 +172,39 @@ TEST_F(ConformCli, AnExternalProgramsErrorsAreNamedInTheReport) {
   }
 }
 
+TEST_F(ConformCli, AConstantProgramPassesNoGoldenFixture) {
+  // Loss 12345 and a gradient of ones for every case once passed 59 fixtures through unbounded
+  // excuses (ill-conditioned near ties, another subgradient at a tie, known divergences). With
+  // TF's tie rules claimed or not, and every numeric trait declared, it passes none.
+  const std::string answer =
+      "d=\"$1\"; /usr/bin/python3 -c \"import json,sys,os; import numpy as np; "
+      "d=sys.argv[1]; r=json.load(open(os.path.join(d,'request.json'))); "
+      "x=np.load(os.path.join(d,r['input'])); np.save(os.path.join(d,'grad.npy'), "
+      "np.ones_like(x)); print(json.dumps({'loss': 12345}))\" \"$d\"";
+  if (std::system("/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "no /usr/bin/python3 with numpy to write the constant program's grad.npy";
+  }
+  for (
+      const std::string caps :
+      {R"({"tf_exact_ties": true, "precomputed_distances": true})",
+       R"({"tf_exact_ties": false, "precomputed_distances": true, "traits": ["float64_internal", "no_flush_to_zero", "fused_multiply_add", "log1p_overflow"]})"}) {
+    const std::string script =
+        write_script(dir_.path("constant.sh"), "if [ \"$1\" = --capabilities ]; then echo '" +
+                                                   caps + "'; exit 0; fi; " + answer);
+    const std::string reports = report_dir("constant");
+    const CliRun r = conform({"--backend", script, "--checks", "golden", "--report-dir", reports});
+    EXPECT_EQ(r.status, kExitChecksFailed) << caps;
+    const json j = json::parse(slurp(reports + "/conform.json"));
+    int cases = 0, failures = 0;
+    for (const auto& c : j["backends"][0]["checks"]) {
+      cases += c["cases"].get<int>();
+      failures += c["failures"].get<int>();
+    }
+    EXPECT_GE(cases, 265) << caps;
+    EXPECT_EQ(failures, cases) << caps << ": a constant program passed some fixture";
+  }
+}
+
 TEST_F(ConformCli, AnUnknownGoldenCaseIsAUsageErrorNamingIt) {
   const CliRun r = conform({"--backend", "reference", "--checks", "golden", "--golden-case",
                             "tfa_suite_semihard_l2", "--golden-case", "no_such_fixture",
@@ -234,7 +267,8 @@ TEST_F(ConformExamples, TheGreaterEqualMistakeIsCaughtAndNamed) {
   const CliRun r = conform(
       {"--backend", example("torch_tfa_semihard_ge.py"), "--report-dir", reports, "--no-save"});
   EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
-  // The golden fixtures with a negative at exactly the positive's distance (docs/SEMANTICS.md §3.3).
+  // The golden fixtures with a negative at exactly the positive's distance (docs/SEMANTICS.md
+  // §3.3).
   EXPECT_THAT(r.out, HasSubstr("golden semihard_boundary"));
   EXPECT_THAT(slurp(reports + "/conform.xml"), HasSubstr("<failure"));
 }

@@ -52,9 +52,9 @@ LossOnDistances<T> loss_on_distances(const LossSpec& spec, const Matrix<T>& d,
 
 template <class T>
 Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool gradient,
-                         std::optional<std::uint64_t> cap) {
+                         std::optional<std::uint64_t> cap, bool flush_denormals) {
   check_footprint<T>(batch.batch, batch.dim, false, cap);
-  const FlushDenormalsGuard flush(std::is_same_v<T, float>);
+  const FlushDenormalsGuard flush(std::is_same_v<T, float> && flush_denormals);
   Matrix<T> x(batch.batch, batch.dim);
   x.values.assign(batch.embeddings, batch.embeddings + batch.batch * batch.dim);
   const auto tape = reference::distance_forward(x, spec.metric);
@@ -67,9 +67,9 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
 
 template <class T>
 Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool gradient,
-                        std::optional<std::uint64_t> cap) {
+                        std::optional<std::uint64_t> cap, bool flush_denormals) {
   check_footprint<T>(view.batch, 0, true, cap);
-  const FlushDenormalsGuard flush(std::is_same_v<T, float>);
+  const FlushDenormalsGuard flush(std::is_same_v<T, float> && flush_denormals);
   Matrix<T> d(view.batch, view.batch);
   d.values.assign(view.distances, view.distances + view.batch * view.batch);
   LossOnDistances<T> on_d = loss_on_distances(spec, d, view.labels, gradient);
@@ -81,11 +81,15 @@ Result<T> run_distances(const LossSpec& spec, const DistanceView<T>& view, bool 
 
 class ReferenceBackend final : public TemplatedBackend<ReferenceBackend> {
  public:
-  explicit ReferenceBackend(std::optional<std::uint64_t> max_bytes) : max_bytes_(max_bytes) {}
+  explicit ReferenceBackend(std::optional<std::uint64_t> max_bytes, bool flush_denormals = true)
+      : max_bytes_(max_bytes), flush_denormals_(flush_denormals) {}
 
-  std::string name() const override { return "reference"; }
+  std::string name() const override {
+    return flush_denormals_ ? "reference" : "reference-keeping-subnormals";
+  }
   std::string description() const override {
-    return "plain loops over TFA's graph (docs/SEMANTICS.md), float64 oracle and TF-ordered float32";
+    return "plain loops over TFA's graph (docs/SEMANTICS.md), float64 oracle and TF-ordered "
+           "float32";
   }
   Capabilities capabilities() const override {
     Capabilities caps;
@@ -99,14 +103,15 @@ class ReferenceBackend final : public TemplatedBackend<ReferenceBackend> {
   friend class TemplatedBackend<ReferenceBackend>;
   template <class T>
   Result<T> run_embeddings(const LossSpec& s, const BatchView<T>& b, bool g) const {
-    return tripletcheck::run_embeddings(s, b, g, max_bytes_);
+    return tripletcheck::run_embeddings(s, b, g, max_bytes_, flush_denormals_);
   }
   template <class T>
   Result<T> run_distances(const LossSpec& s, const DistanceView<T>& d, bool g) const {
-    return tripletcheck::run_distances(s, d, g, max_bytes_);
+    return tripletcheck::run_distances(s, d, g, max_bytes_, flush_denormals_);
   }
 
   std::optional<std::uint64_t> max_bytes_;  // empty: the environment's cap, or the default
+  bool flush_denormals_;                    // float32 as TF's CPU kernels: subnormals flushed
 };
 
 }  // namespace
@@ -117,6 +122,10 @@ std::unique_ptr<Backend> make_reference_backend() {
 
 std::unique_ptr<Backend> make_reference_backend(std::uint64_t max_bytes) {
   return std::make_unique<ReferenceBackend>(max_bytes);
+}
+
+std::unique_ptr<Backend> make_reference_backend_keeping_subnormals() {
+  return std::make_unique<ReferenceBackend>(std::nullopt, /*flush_denormals=*/false);
 }
 
 }  // namespace tripletcheck

@@ -20,5 +20,8 @@ constexpr const char* kReferenceMaxBytesVariable = "TRIPLETCHECK_REFERENCE_MAX_B
 std::unique_ptr<Backend> make_reference_backend();
 // A backend with a fixed cap (the environment is not read).
 std::unique_ptr<Backend> make_reference_backend(std::uint64_t max_bytes);
+// Not registered: the float32 reference with IEEE subnormals kept, i.e. TF's graph as a platform
+// without flush-to-zero computes it (what the no_flush_to_zero trait is held to).
+std::unique_ptr<Backend> make_reference_backend_keeping_subnormals();
 
 }  // namespace tripletcheck

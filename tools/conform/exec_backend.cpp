@@ -133,10 +133,11 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
     read_traits(j);
   }
 
-  // A list of strings under `key`, each one of `known`; absent: every one of them.
+  // A list of strings under `key`, each one of `known`; absent: `absent`.
   std::vector<std::string> string_list(const json& j, const char* key,
-                                       const std::vector<std::string>& known) const {
-    if (!j.contains(key)) return known;
+                                       const std::vector<std::string>& known,
+                                       const std::vector<std::string>& absent) const {
+    if (!j.contains(key)) return absent;
     const std::string where = "exec:" + command_ + " --capabilities";
     if (!j[key].is_array()) {
       throw InvalidArgument(where, j[key].dump(), std::string("\"") + key + "\" must be a list");
@@ -160,8 +161,10 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
     const auto has = [](const std::vector<std::string>& list, const char* name) {
       return std::find(list.begin(), list.end(), name) != list.end();
     };
-    const auto losses = string_list(j, "losses", {"hard", "semihard"});
-    const auto metrics = string_list(j, "metrics", {"L2", "squared-L2", "angular"});
+    const std::vector<std::string> all_losses = {"hard", "semihard"};
+    const std::vector<std::string> all_metrics = {"L2", "squared-L2", "angular"};
+    const auto losses = string_list(j, "losses", all_losses, all_losses);
+    const auto metrics = string_list(j, "metrics", all_metrics, all_metrics);
     const bool soft = !j.contains("soft") || !j["soft"].is_boolean() || j["soft"].get<bool>();
     Coverage& c = caps_.implements;
     c.hard = has(losses, "hard");
@@ -173,7 +176,7 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
   }
 
   void read_traits(const json& j) {
-    for (const auto& name : string_list(j, "traits", testing::numeric_trait_names())) {
+    for (const auto& name : string_list(j, "traits", testing::numeric_trait_names(), {})) {
       testing::set_numeric_trait(caps_.traits, name);
     }
   }
