@@ -90,11 +90,13 @@ QuantityCheck judge(const Backend& backend, const GoldenCase& c, const std::stri
                  actual, agreement, tol)) {
     q.verdict = Verdict::kIllConditioned;
   } else if (quantity == Quantity::kGradient && agreement.nonfinite_match &&
-             !backend.capabilities().tf_exact_ties && has_exact_tie(c.input) &&
-             admissible(
-                 quantity,
-                 admissible_results(c.input, tie_breaking_step(c.input), kAdmissibleSamples, tf),
-                 actual, agreement, tol)) {
+             !backend.capabilities().tf_exact_ties && has_exact_tie(c.input)) {
+    // Another subgradient at an exact tie, for a backend that does not claim TF's tie rules.
+    // Not bounded yet (issue 12, point 2): a hull of one-sided gradients from tie-breaking
+    // perturbations plus TF's split and the first-of-ties rule failed the cuda backend's
+    // smallest-column one-hot at boundary_ring_semihard_* (a corner that random perturbations
+    // seldom draw at several ties at once), and a bound that fails correct backends is worse
+    // than none. The loss is still judged on its own, without this excuse.
     q.verdict = Verdict::kOtherSubgradient;
   } else if (const auto* known =
                  find_known_divergence(backend.name(), backend.capabilities().traits, precision,
