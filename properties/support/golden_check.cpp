@@ -122,6 +122,25 @@ std::string GoldenCheck::describe_failure(const GoldenCase& c, const std::string
         << (q == &loss ? "loss" : "gradient") << ": " << q->agreement.describe() << "; allowed "
         << q->tolerance.abs << " + " << q->tolerance.rel << "·scale (" << q->tolerance.reason
         << ")\n";
+    out.precision(9);
+    if (q == &loss) {
+      out << "  loss: TF " << c.loss << ", this backend " << actual.loss << "\n";
+      continue;
+    }
+    const auto nonfinite = [](const std::vector<double>& v) {
+      return std::count_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); });
+    };
+    const std::int64_t k = q->agreement.nonfinite_match ? q->agreement.worst_index
+                                                        : q->agreement.first_nonfinite_mismatch;
+    const std::int64_t columns = c.input.precomputed ? c.input.batch : c.input.dim;
+    if (k >= 0 && static_cast<std::size_t>(k) < c.gradient.size() &&
+        static_cast<std::size_t>(k) < actual.gradient.size()) {
+      out << "  gradient[" << k / columns << ", " << k % columns << "]: TF " << c.gradient[k]
+          << ", this backend " << actual.gradient[k] << "; NaN/Inf entries: TF "
+          << nonfinite(c.gradient) << ", this backend " << nonfinite(actual.gradient) << " of "
+          << c.gradient.size() << "\n";
+    }
+    out.precision(6);
   }
   return out.str();
 }
@@ -139,6 +158,7 @@ GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c,
   const Evaluation e = evaluate(backend, c.input, precision);
   GoldenCheck check;
   check.precision = precision;
+  check.actual = e;
   Tolerance loss_tol = tolerance(backend.name(), precision, Quantity::kLoss, Regime::kGolden);
   if (c.input.spec.loss == Loss::kHard) {
     // The hard loss is continuous and 2-Lipschitz in D (hard_pos − hard_neg, averaged), so even

@@ -34,10 +34,13 @@ struct GoldenCheck {
   std::string precision;
   QuantityCheck loss;
   QuantityCheck gradient;
+  Evaluation actual;  // what the backend returned, shown beside TF's in a failure
   bool failed() const {
     return loss.verdict == Verdict::kFail || gradient.verdict == Verdict::kFail;
   }
-  // One line naming the case, the precision, the quantity and the error against its bound.
+  // Per failing quantity: one line naming the case, the precision, the quantity and the error
+  // against its bound, then a line with TF's value and the backend's (the loss; the gradient at
+  // its worst entry, with its row and column, and how many entries are NaN/Inf on each side).
   std::string describe_failure(const GoldenCase& c, const std::string& backend) const;
 };
 

@@ -119,7 +119,19 @@ void failures_section(std::ostringstream& out, const BackendOutcome& b) {
     out << n << ". **" << to_string(f.kind) << " " << f.check << "**: " << f.summary << "\n";
     if (!f.corpus_file.empty()) out << "   - saved as `" << f.corpus_file << "`\n";
     for (const auto& r : f.replay) out << "   - replay: `" << r << "`\n";
-    const bool more = !f.details.empty() && first_line_of(f.details) != f.summary;
+    // The lines after the summary (TF's value and the backend's, the other failing quantity)
+    // are part of the verdict a porter reads: shown, not folded.
+    if (!f.details.empty() && first_line_of(f.details) == f.summary) {
+      std::istringstream lines(f.details);
+      std::string line;
+      std::getline(lines, line);
+      while (std::getline(lines, line)) {
+        const auto text = line.find_first_not_of(' ');
+        if (text != std::string::npos) out << "   - " << line.substr(text) << "\n";
+      }
+      continue;
+    }
+    const bool more = !f.details.empty();
     if (!more) continue;
     out << "\n   <details><summary>details</summary>\n\n   ```\n";
     std::istringstream lines(f.details);
