@@ -108,4 +108,27 @@ double distance_noise_bound(const CaseInput& in) {
   return in.spec.metric == Metric::kL2 ? std::sqrt(squared) : squared;
 }
 
+double float64_loss_rounding_bound(const CaseInput& in, double loss) {
+  const double u = std::ldexp(1.0, -53);
+  const double d = static_cast<double>(in.dim);
+  const double gamma = d * u / (1 - d * u);
+  double distance_noise = 0;  // a precomputed matrix is taken as given
+  if (!in.precomputed && in.spec.metric == Metric::kAngular) {
+    distance_noise = 2 * gamma + 3 * u;
+  } else if (!in.precomputed) {
+    const double squared = (4 * gamma + 3 * u) * max_squared_norm(in);
+    distance_noise = squared;
+    if (in.spec.metric == Metric::kL2) {
+      double smallest = 0;  // the smallest nonzero distance: where the sqrt is steepest
+      for (const double x : exact_distances(in)) {
+        if (x > 0 && (smallest == 0 || x < smallest)) smallest = x;
+      }
+      distance_noise = std::sqrt(squared);
+      if (smallest > 0) distance_noise = std::min(distance_noise, squared / (2 * smallest));
+    }
+  }
+  const double finite_loss = std::isfinite(loss) ? std::fabs(loss) : 0;
+  return 2 * distance_noise + 4 * std::numeric_limits<double>::epsilon() * std::max(finite_loss, 1.0);
+}
+
 }  // namespace tripletcheck::testing

@@ -29,6 +29,17 @@ double distance_noise_bound(const CaseInput& input);
 // positive pairs.
 double gradient_term_scale(const CaseInput& input);
 
+// How far one float64 evaluation of the loss can be from the exact value, for central
+// differences: the loss is a mean of terms each moving by at most the change of two distances
+// (hinge or softplus of d_pos − d_neg: slope <= 1), so it is 2-Lipschitz in a uniform bound on the
+// distances' error; each distance is within the float64 form of distance_noise_bound (for L2
+// through the sqrt: δS/(2·d) at the smallest nonzero distance d, at most √δS); plus the
+// reduction's 4·ε·max(|loss|, 1). The expanded formula's rounding is relative to ‖x‖², not to
+// the loss: a hard-soft L2 batch at D = 1 with ‖x‖ = 0.73 and d = 0.0039 rounds the loss by
+// ~1e-14, 5e-6 of its gradient scale at h = 2e-9 (seed 3926529538 of ci/soak.sh), where
+// 4·ε·|loss| alone allowed 1e-6.
+double float64_loss_rounding_bound(const CaseInput& input, double loss);
+
 // The rounding of the loss's own reduction, relative to loss_scale: the loss is a mean of n terms
 // (n = B anchors for the hard loss, P positive pairs for the semi-hard), each at most loss_scale,
 // and a float32 sum of n terms in any order is within γ_{n−1}·Σ|t| of the exact sum (Higham,

@@ -38,10 +38,11 @@ const char* const kOracleReason =
 // batches (generators.hpp): competing distances are >= 1/2048 units apart, so no selection
 // changes within ±h, and every distance is >= 1 unit, so the third derivatives of the distances
 // are O(1) per unit³: truncation h²·|f'''|/6 ≈ 1e-13, far below 1e-5 of the gradient scale.
-// The rounding part ε_64·|loss|/h is added per case (finite_difference_tolerance).
+// The rounding part (the loss's float64 rounding over h) is added per case
+// (finite_difference_tolerance, scales.hpp: float64_loss_rounding_bound).
 const char* const kFiniteDifferenceReason =
     "central difference, h = 1e-6 lattice units, gaps >= 1/2048 units: truncation ~1e-13; "
-    "rounding 4·ε·max(|loss|,1)/h added as the absolute part";
+    "rounding (2·distance noise + 4·ε·max(|loss|,1))/h added as the absolute part";
 
 std::vector<ToleranceRow> make_table() {
   std::vector<ToleranceRow> rows;
@@ -119,9 +120,9 @@ const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Qua
                           " " + to_string(quantity) + " " + to_string(regime));
 }
 
-Tolerance finite_difference_tolerance(double loss, double step) {
+Tolerance finite_difference_tolerance(double evaluation_rounding, double step) {
   Tolerance t = tolerance("*", "float64", Quantity::kGradient, Regime::kFiniteDiff);
-  t.abs = 4 * std::numeric_limits<double>::epsilon() * std::max(std::fabs(loss), 1.0) / step;
+  t.abs = evaluation_rounding / step;
   return t;
 }
 

@@ -37,10 +37,11 @@ const std::vector<ToleranceRow>& tolerance_table();
 // std::out_of_range when the table has no row, so a missing bound is an error, not a default.
 const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Quantity quantity,
                            Regime regime);
-// The finite-difference row with its absolute part for this case: central differences of a
-// float64 function with value ~|loss| and step h carry rounding up to 2·ε_64·|loss|/h, which
-// dominates wherever the true gradient is ~0 (a factor 2 of headroom on that bound).
-Tolerance finite_difference_tolerance(double loss, double step);
+// The finite-difference row with its absolute part for this case: a central difference
+// (f(x + h) − f(x − h))/2h of two evaluations, each within `evaluation_rounding` of the exact
+// value (scales.hpp: float64_loss_rounding_bound), carries up to evaluation_rounding/h, which
+// dominates wherever the true gradient is ~0.
+Tolerance finite_difference_tolerance(double evaluation_rounding, double step);
 std::string to_string(Quantity quantity);
 std::string to_string(Regime regime);
 
