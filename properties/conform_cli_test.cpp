@@ -271,6 +271,70 @@ TEST_F(ConformExamples, TheGreaterEqualMistakeIsCaughtAndNamed) {
   // §3.3).
   EXPECT_THAT(r.out, HasSubstr("golden semihard_boundary"));
   EXPECT_THAT(slurp(reports + "/conform.xml"), HasSubstr("<failure"));
+  // The diagnosis names the mistake, and the headline its class.
+  EXPECT_THAT(r.out, HasSubstr("FAIL (worst: semantics)"));
+  EXPECT_THAT(r.out, HasSubstr("behaves like `mutant:semihard-greater-equal`"));
+}
+
+// A port through the PyTorch adapter: examples/ports/NAME.py:FUNCTION with adapter options.
+std::string port(const std::string& function, const std::string& options) {
+  return "exec:" + std::string(kSource) + "/examples/python -m tripletcheck_adapters.torch " +
+         kSource + "/examples/ports/" + function + " " + options;
+}
+
+// The fixtures where computing in float64 differs from TF's float32: overflow and flushing.
+const std::vector<std::string> kFloat64Fixtures = {
+    "--golden-case", "large_1e19_semihard_l2", "--golden-case", "large_1e20_semihard_angular",
+    "--golden-case", "tiny_1em20_semihard_l2", "--golden-case", "tfa_suite_semihard_l2"};
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+TEST_F(ConformExamples, AFloat64PortShowsTFArtifactsAndPassesOnceItDeclaresItsTrait) {
+  const std::string undeclared =
+      port("torch_float64_inside.py:triplet_semihard_loss", "--losses semihard --traits none");
+  // Default: the artifacts are reported with their fix, and pass.
+  CliRun r = conform(
+      with({"--backend", undeclared, "--checks", "golden", "--report-dir", report_dir("f64")},
+           kFloat64Fixtures));
+  EXPECT_EQ(r.status, kExitPass) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[TF float32 artifact: float64_internal]"));
+  EXPECT_THAT(r.out, HasSubstr("declare the trait float64_internal"));
+  EXPECT_THAT(r.out, HasSubstr("TF float32 artifact(s) reported, not failing"));
+  // --artifacts fail: the same differences fail, as for a port that must match TF bit for bit.
+  r = conform(with({"--backend", undeclared, "--checks", "golden", "--artifacts", "fail",
+                    "--report-dir", report_dir("f64-strict")},
+                   kFloat64Fixtures));
+  EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAIL (worst: TF float32 artifact)"));
+  // Declared: known divergences, nothing to report.
+  r = conform(with({"--backend",
+                    port("torch_float64_inside.py:triplet_semihard_loss",
+                         "--losses semihard --traits float64_internal"),
+                    "--checks", "golden", "--report-dir", report_dir("f64-declared")},
+                   kFloat64Fixtures));
+  EXPECT_EQ(r.status, kExitPass) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("TF float32 artifact(s) reported")));
+  EXPECT_THAT(r.out, HasSubstr("trait:float64_internal"));
+}
+
+TEST_F(ConformExamples, AMeanOverMinedTripletsPortIsNamed) {
+  const std::string reports = report_dir("mined");
+  const CliRun r = conform(
+      {"--backend", port("torch_mean_over_mined.py:triplet_semihard_loss", "--losses semihard"),
+       "--checks", "golden", "--report-dir", reports});
+  EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAIL (worst: semantics)"));
+  const json j = json::parse(slurp(reports + "/conform.json"));
+  const auto& suspects = j["backends"][0]["suspects"];
+  ASSERT_FALSE(suspects.empty()) << r.out;
+  EXPECT_EQ(suspects[0]["mutant"], "mean-over-mined-triplets") << r.out;
+  // All but the odd comparison (51 of 52 here), far more than the runner-up (mean-over-anchors:
+  // 17 of 52).
+  EXPECT_GE(10 * suspects[0]["reproduced"].get<int>(), 9 * suspects[0]["failing"].get<int>())
+      << r.out;
 }
 
 // ---- the mutation check
@@ -292,6 +356,10 @@ TEST(MutationCheck, EveryMutantIsCaughtAndTheControlPasses) {
     EXPECT_THAT(r.out, HasSubstr("| " + m.name + " | ")) << m.name;
   }
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("SURVIVED")));
+  // The diagnosis a failing port gets names each mutant itself (or an equivalent mistake, which
+  // the table would mark): never another mistake, never nothing.
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("**other:**")));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("nothing reproduces it")));
   EXPECT_TRUE(fs::exists(dir.path("mutation/mutation.md")));
 }
 

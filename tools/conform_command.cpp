@@ -46,6 +46,8 @@ struct ConformArgs {
   double exec_timeout = ExecOptions{}.timeout_seconds;
   bool no_save = false;
   bool fail_fast = false;
+  std::string artifacts = "report";  // or "fail": TF float32 artifacts fail the run
+  bool diagnose = true;
   std::string fixtures = testing::golden_directory();
 };
 
@@ -119,6 +121,7 @@ std::string reproduce_command(const ConformArgs& a, const RunSettings& s) {
   if (a.cases > 0) cmd += " --cases " + std::to_string(a.cases);
   if (a.max_size > 0) cmd += " --max-size " + std::to_string(a.max_size);
   if (a.time_budget > 0) cmd += " --time-budget " + std::to_string(a.time_budget);
+  if (a.artifacts != "report") cmd += " --artifacts " + a.artifacts;
   if (s.checks != "golden,corpus,properties") cmd += " --checks " + s.checks;
   for (const auto& p : a.properties) cmd += " --property " + p;
   for (const auto& r : a.replay) cmd += " --replay " + shell_quote(display_path(r));
@@ -146,6 +149,8 @@ void run(ConformArgs args) {
   base.corpus = wants(args, "corpus");
   base.properties = wants(args, "properties");
   base.fail_fast = args.fail_fast;
+  base.artifacts_fail = args.artifacts == "fail";
+  base.diagnose = args.diagnose;
   base.golden_cases = args.golden_cases;
   base.corpus_files = args.replay.empty() ? testing::list_corpus(args.corpus) : args.replay;
   base.property_names = args.properties;
@@ -163,6 +168,7 @@ void run(ConformArgs args) {
   s.max_size = args.max_size > 0 ? args.max_size : kDefaultMaxSize;
   s.exec_max_size = args.max_size > 0 ? args.max_size : kExecDefaultMaxSize;
   s.time_budget = args.time_budget;
+  s.artifacts_fail = base.artifacts_fail;
   s.checks = join(args.checks, ",");
   s.golden_source = base.golden ? golden_source(golden) : "not run";
   s.corpus_cases = base.corpus ? static_cast<int>(base.corpus_files.size()) : 0;
@@ -194,7 +200,7 @@ void run(ConformArgs args) {
   std::cerr << "tripletcheck conform: reports in " << args.report_dir << "/conform.{md,json,xml}\n";
   if (!outcome.passed()) {
     int failures = 0;
-    for (const auto& b : outcome.backends) failures += static_cast<int>(b.failures.size());
+    for (const auto& b : outcome.backends) failures += b.failing();
     throw ChecksFailed(std::to_string(failures) + " conformance failures (see " + args.report_dir +
                        "/conform.md)");
   }
@@ -253,12 +259,24 @@ void add_conform_command(CLI::App& app) {
       ->type_name("DIR");
   cmd->add_flag("--no-save", args->no_save, "Do not save failing cases");
   cmd->add_flag("--fail-fast", args->fail_fast, "Stop each backend at its first failure");
+  cmd->add_option("--artifacts", args->artifacts,
+                  "TF float32 artifacts (overflow past ~1e19, flush-to-zero, log1p's range) that "
+                  "a port does not reproduce: 'report' lists them with their fix and passes, "
+                  "'fail' fails the run as a port that must match TF bit for bit would need")
+      ->check(CLI::IsMember({"report", "fail"}))
+      ->capture_default_str();
+  cmd->add_flag("!--no-diagnose", args->diagnose,
+                "Do not run the catalogue of porting mistakes on failing golden fixtures");
   cmd->add_option("--fixtures", args->fixtures, "Golden fixture folder (manifest.json)")
       ->capture_default_str();
   cmd->footer(
       "Order: golden fixtures (TF/TFA outputs), then the corpus (properties/corpus), then the "
       "properties; failing property cases are shrunk, saved to the corpus and printed with "
-      "their replay commands.\nExit status: 0 all passed, 1 a check failed, 2 bad usage.");
+      "their replay commands. Every failure has a class: semantics (TFA's rules), ties (which "
+      "subgradient), TF float32 artifact (with its fix); the report lists the most severe first "
+      "and names the porting mistakes (mutants) that reproduce the failing fixtures.\nExit "
+      "status: 0 all passed (TF float32 artifacts only reported, unless --artifacts fail), 1 a "
+      "check failed, 2 bad usage.");
   cmd->callback([args, cases, max_size] {
     args->cases_given = cases->count() > 0;
     args->max_size_given = max_size->count() > 0;

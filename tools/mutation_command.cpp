@@ -47,10 +47,26 @@ std::string cell_text(std::string text) {
   return text;
 }
 
+// The mutants the diagnosis names first: all that share the best score (equivalent mistakes on
+// these fixtures), with the count of failing comparisons they reproduce.
+std::string diagnosis_text(const BackendOutcome& b, const std::string& self) {
+  if (b.suspects.empty()) return b.passed() ? "-" : "**nothing reproduces it**";
+  const Suspect& best = b.suspects.front();
+  std::string names;
+  bool named_self = false;
+  for (const auto& s : b.suspects) {
+    if (s.reproduced != best.reproduced || s.contradicted != best.contradicted) break;
+    names += (names.empty() ? "" : ", ") + s.mutant;
+    named_self = named_self || s.mutant == self;
+  }
+  return (named_self ? "" : "**other:** ") + names + " (" + std::to_string(best.reproduced) + "/" +
+         std::to_string(best.failing) + ", contradicts " + std::to_string(best.contradicted) + ")";
+}
+
 std::string table(const RunOutcome& run, const std::vector<const mutants::MutationInfo*>& infos) {
   std::ostringstream out;
   out << "| mutant | the mistake | semantics | verdict | caught by | cases | time | first failure "
-         "|\n|---|---|---|---|---|---:|---:|---|\n";
+         "| diagnosis names |\n|---|---|---|---|---|---:|---:|---|---|\n";
   for (std::size_t k = 0; k < run.backends.size(); ++k) {
     const BackendOutcome& b = run.backends[k];
     const auto& info = *infos[k];
@@ -72,7 +88,7 @@ std::string table(const RunOutcome& run, const std::vector<const mutants::Mutati
     std::snprintf(time, sizeof time, "%.1f s", b.seconds);
     out << "| " << info.name << " | " << cell_text(info.mistake) << " | " << info.spec << " | "
         << verdict << " | " << caught_by << " | " << cases << " | " << time << " | " << first
-        << " |\n";
+        << " | " << diagnosis_text(b, info.name) << " |\n";
   }
   return out.str();
 }
@@ -132,10 +148,20 @@ void run(const MutationArgs& args) {
   s.command = this_program() + " mutation-check --seed " + std::to_string(args.seed) + " --cases " +
               std::to_string(args.cases);
 
+  options.diagnose = false;  // done on the whole golden set below, not on the first failure
+  RunOptions diagnosis_options = options;
+  diagnosis_options.fail_fast = false;
+  diagnosis_options.corpus = diagnosis_options.properties = false;
+  diagnosis_options.diagnose = true;
+
   bool all_rejected = true;
   for (const auto* info : infos) {
     const auto backend = mutants::make_mutant_backend(info->mutation);
     BackendOutcome b = check_backend(*backend, options, golden);
+    // What the diagnosis a porter gets would name for this mistake: every golden fixture.
+    if (options.golden && !b.passed()) {
+      b.suspects = check_backend(*backend, diagnosis_options, golden).suspects;
+    }
     const bool control = info->mutation == mutants::Mutation::kNone;
     all_rejected = all_rejected && (control ? b.passed() : !b.passed());
     std::cerr << "mutation-check: " << backend->name() << ": "
@@ -156,7 +182,10 @@ void run(const MutationArgs& args) {
        << s.checks << " (seed " << args.seed << ", " << args.cases
        << " cases per property) and stops at its first failure. The control has no mistake and "
           "must pass everything. \"cases\" counts every comparison and generated case up to the "
-          "first failure. "
+          "first failure. \"diagnosis names\" is what a failing port is told: the mutants that "
+          "reproduce the most of this mutant's failing golden comparisons (loss and gradient "
+          "apart, float32) and contradict the fewest passing ones; it must be the mutant itself "
+          "or an equivalent mistake. "
        << infos.size() << " backends in " << seconds << " s; details in conform.md.\n\n"
        << table(outcome, infos);
   write_reports(outcome, args.report_dir);

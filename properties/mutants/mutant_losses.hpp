@@ -1,7 +1,7 @@
-// TFA's two losses on a distance matrix in the loop style of docs/SEMANTICS.md §10, with one mistake
-// switched in by a Mutation. Everything not mutated follows TF's rules exactly (the reference's
-// masked reductions, tie splitting and hinge), so that the control passes and each mutant is
-// caught for its own mistake and nothing else.
+// TFA's two losses on a distance matrix in the loop style of docs/SEMANTICS.md §10, with one
+// mistake switched in by a Mutation. Everything not mutated follows TF's rules exactly (the
+// reference's masked reductions, tie splitting and hinge), so that the control passes and each
+// mutant is caught for its own mistake and nothing else.
 #pragma once
 
 #include <cmath>
@@ -107,11 +107,29 @@ bool semihard_outside(const Matrix<T>& d, const Masks<T>& masks, std::int64_t i,
   return any || m == Mutation::kNoLargestNegativeFallback;
 }
 
+// The triplets with a nonzero hinge: what a mean over "mined" triplets divides by.
+template <class T>
+T count_active(const Matrix<T>& hinge_argument) {
+  T n = 0;
+  for (const T a : hinge_argument.values) n += a > T(0) ? T(1) : T(0);
+  return n;
+}
+
 }  // namespace detail
+
+template <class T>
+LossOnDistances<T> one_triplet_per_anchor_loss(const Matrix<T>& d, const std::int64_t* labels,
+                                               T margin, bool gradient);
+template <class T>
+LossOnDistances<T> batch_all_loss(const Matrix<T>& d, const std::int64_t* labels, T margin,
+                                  bool gradient);
 
 template <class T>
 LossOnDistances<T> semihard_loss(const Matrix<T>& d, const std::int64_t* labels, T margin,
                                  bool gradient, Mutation m) {
+  if (m == Mutation::kOneTripletPerAnchor)
+    return one_triplet_per_anchor_loss(d, labels, margin, gradient);
+  if (m == Mutation::kBatchAllNonZero) return batch_all_loss(d, labels, margin, gradient);
   const std::int64_t b = d.rows;
   const auto masks = detail::label_masks<T>(labels, b, m);
   std::vector<T> mask(static_cast<std::size_t>(b));
@@ -140,9 +158,11 @@ LossOnDistances<T> semihard_loss(const Matrix<T>& d, const std::int64_t* labels,
   T divisor = num_positive_pairs;
   if (m == Mutation::kUnorderedPairDivisor) divisor = num_positive_pairs / T(2);
   if (m == Mutation::kMeanOverAnchors) divisor = static_cast<T>(b);
+  if (m == Mutation::kMeanOverMinedTriplets) divisor = detail::count_active(hinge_argument);
 
   LossOnDistances<T> out;
-  const bool guarded = m == Mutation::kZeroWithoutPositivePairs && num_positive_pairs == T(0);
+  const bool guarded = (m == Mutation::kZeroWithoutPositivePairs && num_positive_pairs == T(0)) ||
+                       (m == Mutation::kMeanOverMinedTriplets && divisor == T(0));
   out.loss = guarded ? T(0) : total / divisor;
   if (!gradient) return out;
   out.grad_d = Matrix<T>(b, b);
@@ -189,12 +209,22 @@ LossOnDistances<T> hard_loss(const Matrix<T>& d, const std::int64_t* labels, T m
     total += soft ? std::log1p(std::exp(difference[i] + soft_shift))
                   : reference::tf_maximum(difference[i] + margin, T(0));
   }
+  T divisor = static_cast<T>(b);
+  if (m == Mutation::kMeanOverMinedTriplets) {
+    divisor = 0;
+    for (std::int64_t i = 0; i < b; ++i) {
+      const T term = soft ? T(1) : difference[i] + margin;  // a soft term is never 0
+      divisor += !skipped[i] && term > T(0) ? T(1) : T(0);
+    }
+  }
   LossOnDistances<T> out;
-  out.loss = total / static_cast<T>(b);
+  const bool none_active = divisor == T(0);
+  out.loss = none_active ? T(0) : total / divisor;
   if (!gradient) return out;
 
   out.grad_d = Matrix<T>(b, b);
-  const T grad_term = T(1) / static_cast<T>(b);
+  if (none_active) return out;
+  const T grad_term = T(1) / divisor;
   for (std::int64_t i = 0; i < b; ++i) {
     if (skipped[i]) continue;
     T grad_difference;
@@ -209,6 +239,100 @@ LossOnDistances<T> hard_loss(const Matrix<T>& d, const std::int64_t* labels, T m
     detail::reduction_backward(Direction::kMinimum, d.row(i), masks.negative.row(i), b,
                                -grad_difference, out.grad_d.row(i), m);
   }
+  return out;
+}
+
+// TF-Similarity's mining: per anchor its farthest positive, and for it TFA's semi-hard rule
+// (the nearest negative farther than it, else the largest negative); one hinge per anchor with a
+// positive, averaged over the batch. The reductions keep TF's tie splitting.
+template <class T>
+LossOnDistances<T> one_triplet_per_anchor_loss(const Matrix<T>& d, const std::int64_t* labels,
+                                               T margin, bool gradient) {
+  const std::int64_t b = d.rows;
+  const auto masks = detail::label_masks<T>(labels, b, Mutation::kNone);
+  std::vector<T> farther(static_cast<std::size_t>(b));
+  std::vector<T> argument(static_cast<std::size_t>(b));
+  std::vector<bool> outside(static_cast<std::size_t>(b), false), has_positive(outside);
+  T total = 0;
+  const auto choose = [&](std::int64_t i) {  // the negatives farther than the positive
+    const T positive =
+        reference::masked_extreme(Direction::kMaximum, d.row(i), masks.positive.row(i), b);
+    bool any = false;
+    for (std::int64_t k = 0; k < b; ++k) {
+      farther[k] = masks.negative(i, k) != T(0) && d(i, k) > positive ? T(1) : T(0);
+      any = any || farther[k] != T(0);
+    }
+    return std::make_pair(positive, any);
+  };
+  for (std::int64_t i = 0; i < b; ++i) {
+    for (std::int64_t j = 0; j < b; ++j)
+      has_positive[i] = has_positive[i] || masks.positive(i, j) != T(0);
+    if (!has_positive[i]) continue;
+    const auto [positive, any] = choose(i);
+    outside[i] = any;
+    const T negative =
+        any ? reference::masked_extreme(Direction::kMinimum, d.row(i), farther.data(), b)
+            : reference::masked_extreme(Direction::kMaximum, d.row(i), masks.negative.row(i), b);
+    argument[i] = margin + (positive - negative);
+    total += reference::tf_maximum(argument[i], T(0));
+  }
+  LossOnDistances<T> out;
+  out.loss = total / static_cast<T>(b);
+  if (!gradient) return out;
+  out.grad_d = Matrix<T>(b, b);
+  const T grad_term = T(1) / static_cast<T>(b);
+  for (std::int64_t i = 0; i < b; ++i) {
+    if (!has_positive[i]) continue;
+    const T g = detail::hinge_passes(argument[i], Mutation::kNone) ? grad_term : T(0);
+    choose(i);
+    detail::reduction_backward(Direction::kMaximum, d.row(i), masks.positive.row(i), b, g,
+                               out.grad_d.row(i), Mutation::kNone);
+    if (outside[i]) {
+      detail::reduction_backward(Direction::kMinimum, d.row(i), farther.data(), b, -g,
+                                 out.grad_d.row(i), Mutation::kNone);
+    } else {
+      detail::reduction_backward(Direction::kMaximum, d.row(i), masks.negative.row(i), b, -g,
+                                 out.grad_d.row(i), Mutation::kNone);
+    }
+  }
+  return out;
+}
+
+// The batch-all loss: every (anchor i, positive j, negative k) hinge D[i,j] − D[i,k] + margin,
+// summed and divided by (the number above 1e-16) + 1e-16, as the widely copied
+// batch_all_triplet_loss does.
+template <class T>
+LossOnDistances<T> batch_all_loss(const Matrix<T>& d, const std::int64_t* labels, T margin,
+                                  bool gradient) {
+  const std::int64_t b = d.rows;
+  const auto masks = detail::label_masks<T>(labels, b, Mutation::kNone);
+  T total = 0, active = 0;
+  const auto each_triplet = [&](auto&& visit) {
+    for (std::int64_t i = 0; i < b; ++i) {
+      for (std::int64_t j = 0; j < b; ++j) {
+        if (masks.positive(i, j) == T(0)) continue;
+        for (std::int64_t k = 0; k < b; ++k) {
+          if (masks.negative(i, k) != T(0)) visit(i, j, k, d(i, j) - d(i, k) + margin);
+        }
+      }
+    }
+  };
+  each_triplet([&](std::int64_t, std::int64_t, std::int64_t, T argument) {
+    const T hinge = reference::tf_maximum(argument, T(0));
+    total += hinge;
+    active += hinge > T(1e-16) ? T(1) : T(0);
+  });
+  const T divisor = active + T(1e-16);
+  LossOnDistances<T> out;
+  out.loss = total / divisor;
+  if (!gradient) return out;
+  out.grad_d = Matrix<T>(b, b);
+  const T g = T(1) / divisor;
+  each_triplet([&](std::int64_t i, std::int64_t j, std::int64_t k, T argument) {
+    if (!detail::hinge_passes(argument, Mutation::kNone)) return;
+    out.grad_d(i, j) += g;
+    out.grad_d(i, k) -= g;
+  });
   return out;
 }
 

@@ -1,4 +1,5 @@
-// The catalogue of mutations, in one place: names, the mistake, where docs/SEMANTICS.md warns about it.
+// The catalogue of mutations, in one place: names, the mistake, where docs/SEMANTICS.md warns about
+// it.
 #include "properties/mutants/mutation.hpp"
 
 namespace tripletcheck::mutants {
@@ -42,6 +43,22 @@ const std::vector<MutationInfo>& all_mutations() {
        "hinge passes gradient only above 0, not at exactly 0", "§5.1, §5.3.1"},
       {Mutation::kL2IsSquared, "l2-is-squared",
        "\"L2\" computed as the squared distance (TFA <= 0.10 meaning)", "§0"},
+      {Mutation::kMeanOverMinedTriplets, "mean-over-mined-triplets",
+       "the hinge sum divided by the number of triplets with a nonzero hinge (0 when there is "
+       "none), as pytorch-metric-learning's AvgNonZeroReducer",
+       "§3.5, §4.4"},
+      {Mutation::kOneTripletPerAnchor, "one-triplet-per-anchor",
+       "semi-hard: one triplet per anchor (its farthest positive and the semi-hard negative for "
+       "it), averaged over the batch, as TF-Similarity's hard-positive mining",
+       "§3.3, §3.5"},
+      {Mutation::kBatchAllNonZero, "batch-all-nonzero",
+       "semi-hard replaced by batch-all: every (anchor, positive, negative) hinge, averaged over "
+       "those above 1e-16 (the widely copied batch_all_triplet_loss)",
+       "§3.3, §3.5"},
+      {Mutation::kNormalizeEpsOnNorm, "normalize-eps-on-norm",
+       "angular: x / max(‖x‖, 1e-12) (torch.nn.functional.normalize) instead of TF's "
+       "x · rsqrt(max(‖x‖², 1e-12)): tiny and zero rows differ, a zero row's gradient by 1e6",
+       "§1.2, §5.2"},
   };
   return list;
 }

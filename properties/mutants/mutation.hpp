@@ -1,5 +1,5 @@
-// The deliberate mistakes of the mutation check: each one a porting error that docs/SEMANTICS.md warns
-// about. A conformance suite that lets any of them pass is not doing its job.
+// The deliberate mistakes of the mutation check: each one a porting error that docs/SEMANTICS.md
+// warns about. A conformance suite that lets any of them pass is not doing its job.
 #pragma once
 
 #include <string>
@@ -25,6 +25,11 @@ enum class Mutation {
   kLabelsAsFloat16,            // labels compared after a cast to float16
   kStrictHinge,                // the hinge passes gradient only above 0, not at exactly 0
   kL2IsSquared,                // "L2" computed as the squared distance
+  // Other libraries' semantics, which ports copy by mistake:
+  kMeanOverMinedTriplets,  // divide by the triplets with a nonzero hinge (pytorch-metric-learning)
+  kOneTripletPerAnchor,    // semi-hard: farthest positive + its semi-hard negative (TF-Similarity)
+  kBatchAllNonZero,        // semi-hard: every (a, p, n) triplet, mean over the nonzero ones
+  kNormalizeEpsOnNorm,     // angular: x / max(‖x‖, 1e-12) (torch.nn.functional.normalize)
 };
 
 struct MutationInfo {

@@ -23,6 +23,22 @@ enum class Verdict {
   kFail,
 };
 
+// What kind of difference a failing comparison is, for the porter who must fix it. Ordered by
+// severity: the most severe class of a run is its headline.
+enum class FailureClass {
+  // TFA's rules are not followed: the selection, a fallback, the divisor, NaN without a positive
+  // pair, the mean over anchors, the metric. Anything not recognised as one of the other two.
+  kSemantics,
+  // Only the gradient differs, at an exact tie of a decision, with the loss right: the port
+  // takes another subgradient there than TF's split (for a backend claiming TF's tie rules).
+  kTies,
+  // TF's own float32 behaviour that a correct port computing otherwise need not reproduce:
+  // overflow past ~1e19, flush-to-zero, log1p's range. Recognised only where a numeric trait's
+  // bounded divergence (known_divergences.hpp) explains the port's result.
+  kArtifact,
+};
+std::string to_string(FailureClass c);
+
 struct QuantityCheck {
   Agreement agreement;
   Tolerance tolerance;
@@ -35,6 +51,10 @@ struct GoldenCheck {
   QuantityCheck loss;
   QuantityCheck gradient;
   Evaluation actual;  // what the backend returned, shown beside TF's in a failure
+  // When failed(): the most severe class among the failing quantities, and for an artifact the
+  // numeric trait that explains it (what the port can declare, or change to match TF).
+  FailureClass failure_class = FailureClass::kSemantics;
+  std::string artifact_trait;
   bool failed() const {
     return loss.verdict == Verdict::kFail || gradient.verdict == Verdict::kFail;
   }
@@ -71,7 +91,8 @@ class GoldenSummary {
     int ill_conditioned = 0;
     int known_divergences = 0;
     int other_subgradients = 0;
-    int failures = 0;
+    int failures = 0;   // failing quantities
+    int artifacts = 0;  // failing comparisons whose class is a TF float32 artifact
   };
   std::map<std::pair<std::string, std::string>, Row> rows_;
   int failures_ = 0;

@@ -103,4 +103,9 @@ void load_arrays(const std::string& directory, GoldenCase& c) {
   c.gradient = load(c.gradient_file, values_shape).to_double();
 }
 
+bool is_ordinary_category(const std::string& category) {
+  return category == "tfa_suite" || category == "doctest" || category == "random" ||
+         category == "margins";
+}
+
 }  // namespace tripletcheck::testing

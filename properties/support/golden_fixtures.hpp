@@ -29,6 +29,11 @@ struct GoldenManifest {
   std::vector<GoldenCase> cases;  // arrays not loaded yet: see load_arrays
 };
 
+// Categories of ordinary inputs: TFA's own test vectors and doctest, random batches, margins.
+// Every other category aims at one edge (ties, overflow, fallbacks, half precision, ...). A
+// variant × metric cell that passes these is usable on everyday data even if an edge fails.
+bool is_ordinary_category(const std::string& category);
+
 // The directory holding manifest.json (properties/fixtures/golden in the source tree).
 std::string golden_directory();
 GoldenManifest load_golden_manifest(const std::string& directory);

@@ -31,6 +31,13 @@ const KnownDivergence* find_known_divergence(const std::string& subject,
                                              const NumericTraits& traits, const std::string& dtype,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity);
+// The entry a numeric trait would bring, for a backend that does not declare it: how a failing
+// comparison is recognised as a TF float32 artifact (golden_check.hpp). Marks nothing used.
+const KnownDivergence* find_trait_divergence(const std::string& trait, const std::string& dtype,
+                                             const std::string& category,
+                                             const std::string& variant, Quantity quantity);
+// What a port can do about the artifact a trait names: match TF, or declare the trait.
+std::string trait_fix(const std::string& trait);
 // The trait names of an exec program's capabilities, e.g. "no_flush_to_zero"; false when the
 // name is unknown.
 bool set_numeric_trait(NumericTraits& traits, const std::string& name);

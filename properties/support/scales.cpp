@@ -128,7 +128,8 @@ double float64_loss_rounding_bound(const CaseInput& in, double loss) {
     }
   }
   const double finite_loss = std::isfinite(loss) ? std::fabs(loss) : 0;
-  return 2 * distance_noise + 4 * std::numeric_limits<double>::epsilon() * std::max(finite_loss, 1.0);
+  return 2 * distance_noise +
+         4 * std::numeric_limits<double>::epsilon() * std::max(finite_loss, 1.0);
 }
 
 }  // namespace tripletcheck::testing

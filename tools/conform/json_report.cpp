@@ -20,6 +20,7 @@ json backend_json(const BackendOutcome& b) {
                       {"passed", c.passed()},
                       {"cases", c.cases},
                       {"failures", c.failures},
+                      {"artifacts", c.artifacts},
                       {"skipped", c.skipped},
                       {"note", c.note},
                       {"seconds", c.seconds},
@@ -33,6 +34,9 @@ json backend_json(const BackendOutcome& b) {
       if (c != nullptr) {
         cell["passed"] = c->failures == 0;
         cell["failures"] = c->failures;
+        cell["artifacts"] = c->artifacts;
+        cell["ordinary_cases"] = c->ordinary_cases;
+        cell["ordinary_failures"] = c->ordinary_failures;
         cell["loss_abs_error"] = number(c->loss_abs);
         cell["loss_rel_error"] = number(c->loss_rel);
         cell["gradient_abs_error"] = number(c->grad_abs);
@@ -46,6 +50,9 @@ json backend_json(const BackendOutcome& b) {
   for (const auto& f : b.failures) {
     failures.push_back({{"kind", to_string(f.kind)},
                         {"check", f.check},
+                        {"class", class_name(f)},
+                        {"artifact_trait", f.artifact_trait},
+                        {"fails_the_run", b.counts(f)},
                         {"summary", f.summary},
                         {"details", f.details},
                         {"replay", f.replay},
@@ -55,9 +62,21 @@ json backend_json(const BackendOutcome& b) {
   for (const auto& [entry, use] : b.known_divergences_used) {
     known.push_back({{"entry", entry}, {"comparisons", use.comparisons}, {"reason", use.reason}});
   }
+  json suspects = json::array();
+  for (const auto& x : b.suspects) {
+    suspects.push_back({{"mutant", x.mutant},
+                        {"mistake", x.mistake},
+                        {"reproduced", x.reproduced},
+                        {"failing", x.failing},
+                        {"contradicted", x.contradicted},
+                        {"passing", x.passing}});
+  }
+  const Failure* worst = b.worst();
   return {{"name", b.backend},
           {"description", b.description},
           {"passed", b.passed()},
+          {"worst_class", worst != nullptr ? json(class_name(*worst)) : json(nullptr)},
+          {"suspects", suspects},
           {"cases", b.cases},
           {"cases_to_first_failure",
            b.failures.empty() ? json(nullptr) : json(b.cases_to_first_failure)},
@@ -98,6 +117,7 @@ std::string json_report(const RunOutcome& run) {
                     {"max_size", s.max_size},
                     {"exec_max_size", s.exec_max_size},
                     {"time_budget", s.time_budget},
+                    {"artifacts", s.artifacts_fail ? "fail" : "report"},
                     {"checks", s.checks},
                     {"golden", s.golden_source},
                     {"corpus_cases", s.corpus_cases},

@@ -1,8 +1,10 @@
 // conform.md: the verdict first, then per backend the variant × metric matrix, the checks, and
 // the failures with their replay commands; known divergences last.
 #include <cstdio>
+#include <map>
 #include <sstream>
 
+#include "conform/diagnosis.hpp"
 #include "conform/report.hpp"
 #include "properties/support/tolerances.hpp"
 
@@ -33,15 +35,17 @@ std::string seconds_text(double s) {
 
 // "passed/run" over the checks of one kind; golden counts comparisons.
 std::string tally(const BackendOutcome& b, CheckKind kind) {
-  int run = 0, failed = 0;
+  int run = 0, failed = 0, artifacts = 0;
   for (const auto& c : b.checks) {
     if (c.kind != kind) continue;
     const int units = kind == CheckKind::kGolden ? c.cases : (c.cases > 0 ? 1 : 0);
     run += units;
     failed += kind == CheckKind::kGolden ? c.failures : (c.failures > 0 ? 1 : 0);
+    artifacts += c.artifacts;
   }
   if (run == 0) return "-";
-  return std::to_string(run - failed) + "/" + std::to_string(run);
+  return std::to_string(run - failed) + "/" + std::to_string(run) +
+         (artifacts > 0 ? " (" + std::to_string(artifacts) + " TF artifacts)" : "");
 }
 
 void matrix_section(std::ostringstream& out, const BackendOutcome& b) {
@@ -70,6 +74,67 @@ void matrix_section(std::ostringstream& out, const BackendOutcome& b) {
          "fixtures, against the float64 oracle, the float32 reference or the backend itself for "
          "the properties; relative = absolute / the comparison's scale "
          "(properties/support/comparison.hpp). Bounds: properties/support/tolerances.cpp.\n\n";
+}
+
+// The verdict a porter acts on: how many failures of each class, the cells usable on ordinary
+// inputs, and the porting mistake the failures look like.
+void verdict_section(std::ostringstream& out, const BackendOutcome& b) {
+  std::map<std::string, int> by_class;
+  for (const auto& f : b.failures) ++by_class[class_name(f)];
+  out << "### Verdict: " << (b.passed() ? "PASS" : "**FAIL**");
+  if (const Failure* w = b.worst(); w != nullptr && b.counts(*w)) {
+    out << " (worst: " << class_name(*w) << ")";
+  }
+  out << "\n\n";
+  if (!b.failures.empty()) {
+    out << "| class | failures | meaning | fails the run |\n|---|---:|---|---|\n";
+    const struct {
+      const char* name;
+      const char* meaning;
+    } classes[] = {
+        {"error", "the evaluation raised an error: no values to judge"},
+        {"semantics",
+         "TFA's rules are not followed (selection, fallbacks, divisor, NaN without a positive "
+         "pair, mean over anchors, metric)"},
+        {"ties", "only the gradient differs, at an exact tie: another subgradient than TF's split"},
+        {"TF float32 artifact",
+         "TF's own float32 overflow, flush-to-zero or log1p range, which this port does not "
+         "reproduce; each failure names its fix"},
+    };
+    for (const auto& c : classes) {
+      const auto it = by_class.find(c.name);
+      if (it == by_class.end()) continue;
+      const bool fails = std::string(c.name) != "TF float32 artifact" || b.artifacts_fail;
+      out << "| " << c.name << " | " << it->second << " | " << c.meaning << " | "
+          << (fails ? "yes" : "no (--artifacts report; --artifacts fail makes it fail)") << " |\n";
+    }
+    out << "\n";
+  }
+  std::string passing, failing;
+  for (const auto& variant : VariantMatrix::variants()) {
+    for (const auto& metric : VariantMatrix::metrics()) {
+      const Cell* c = b.matrix.find(variant, metric);
+      if (c == nullptr || c->ordinary_cases == 0) continue;
+      std::string& list = c->ordinary_failures == 0 ? passing : failing;
+      list += (list.empty() ? "" : ", ") + variant + "/" + metric;
+    }
+  }
+  if (!passing.empty() || !failing.empty()) {
+    out << "On ordinary inputs (golden categories tfa_suite, doctest, random, margins): pass "
+        << (passing.empty() ? "none" : passing) << "; fail " << (failing.empty() ? "none" : failing)
+        << ".\n\n";
+  }
+  if (!b.suspects.empty()) {
+    out << "Diagnosis (the catalogue of porting mistakes, properties/mutants, run on the golden "
+           "fixtures):\n\n";
+    constexpr std::size_t kMaxSuspects = 3;
+    for (std::size_t k = 0; k < b.suspects.size() && k < kMaxSuspects; ++k) {
+      out << "- " << describe(b.suspects[k]) << "\n";
+    }
+    out << "\n";
+  } else if (!b.passed()) {
+    out << "Diagnosis: no mistake of the catalogue reproduces these failures.\n\n";
+  }
 }
 
 void checks_section(std::ostringstream& out, const BackendOutcome& b) {
@@ -116,7 +181,8 @@ void failures_section(std::ostringstream& out, const BackendOutcome& b) {
           << " more failures (all of them in conform.json).\n";
       break;
     }
-    out << n << ". **" << to_string(f.kind) << " " << f.check << "**: " << f.summary << "\n";
+    out << n << ". **" << to_string(f.kind) << " " << f.check << "** [" << class_name(f)
+        << (f.artifact_trait.empty() ? "" : ": " + f.artifact_trait) << "]: " << f.summary << "\n";
     if (!f.corpus_file.empty()) out << "   - saved as `" << f.corpus_file << "`\n";
     for (const auto& r : f.replay) out << "   - replay: `" << r << "`\n";
     // The lines after the summary (TF's value and the backend's, the other failing quantity)
@@ -155,7 +221,20 @@ std::string markdown_report(const RunOutcome& run) {
   const RunSettings& s = run.settings;
   int failed = 0;
   for (const auto& b : run.backends) failed += b.passed() ? 0 : 1;
-  out << "# tripletcheck conform: " << (run.passed() ? "PASS" : "FAIL") << "\n\n"
+  const Failure* worst = nullptr;
+  int artifacts = 0;
+  for (const auto& b : run.backends) {
+    for (const auto& f : b.failures) {
+      if (b.counts(f) && (worst == nullptr || severity(f) < severity(*worst))) worst = &f;
+      artifacts += !b.counts(f);
+    }
+  }
+  out << "# tripletcheck conform: " << (run.passed() ? "PASS" : "FAIL")
+      << (worst != nullptr ? " (worst: " + class_name(*worst) + ")" : std::string())
+      << (artifacts > 0 ? ", " + std::to_string(artifacts) +
+                              " TF float32 artifact(s) reported, not failing (--artifacts report)"
+                        : std::string())
+      << "\n\n"
       << run.backends.size() << " backend(s) checked, " << failed << " failed, in "
       << seconds_text(run.seconds) << ". Checks: " << s.checks << ". Seed " << s.seed << "; "
       << s.cases << " cases per property (exec backends: " << s.exec_cases << ")"
@@ -174,23 +253,26 @@ std::string markdown_report(const RunOutcome& run) {
     out << "Not available here, so not checked (a skip, not a pass): **" << name << "** (" << reason
         << ").\n\n";
   }
-  out << "| backend | verdict | golden comparisons | corpus cases | properties | cases run | "
-         "time | first failure |\n|---|---|---:|---:|---:|---:|---:|---|\n";
+  out << "| backend | verdict | worst class | likely mistake | golden comparisons | corpus cases "
+         "| properties | cases run | time | most severe failure |\n"
+         "|---|---|---|---|---:|---:|---:|---:|---:|---|\n";
   for (const auto& b : run.backends) {
-    std::string first = "-";
-    if (!b.failures.empty()) {
-      first = to_string(b.failures.front().kind) + " " + b.failures.front().check + " after " +
-              std::to_string(b.cases_to_first_failure) + " cases";
+    std::string first = "-", worst_class = "-", mistake = "-";
+    if (const Failure* w = b.worst(); w != nullptr) {
+      first = to_string(w->kind) + " " + w->check;
+      worst_class = class_name(*w) + (b.counts(*w) ? "" : " (not failing)");
     }
-    out << "| " << b.backend << " | " << (b.passed() ? "pass" : "**FAIL**") << " | "
-        << tally(b, CheckKind::kGolden) << " | " << tally(b, CheckKind::kCorpus) << " | "
-        << tally(b, CheckKind::kProperty) << " | " << b.cases << " | " << seconds_text(b.seconds)
-        << " | " << first << " |\n";
+    if (!b.suspects.empty()) mistake = "`mutant:" + b.suspects.front().mutant + "`";
+    out << "| " << b.backend << " | " << (b.passed() ? "pass" : "**FAIL**") << " | " << worst_class
+        << " | " << mistake << " | " << tally(b, CheckKind::kGolden) << " | "
+        << tally(b, CheckKind::kCorpus) << " | " << tally(b, CheckKind::kProperty) << " | "
+        << b.cases << " | " << seconds_text(b.seconds) << " | " << first << " |\n";
   }
   out << "\n";
   for (const auto& b : run.backends) {
     out << "## " << b.backend << "\n\n" << b.description << "\n\n";
     if (!b.stopped.empty()) out << "**Run stopped early**: " << b.stopped << ".\n\n";
+    verdict_section(out, b);
     matrix_section(out, b);
     checks_section(out, b);
     failures_section(out, b);

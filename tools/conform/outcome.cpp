@@ -17,6 +17,24 @@ std::string to_string(CheckKind kind) {
   return "?";
 }
 
+int severity(const Failure& f) { return f.error ? -1 : static_cast<int>(f.failure_class); }
+
+std::string class_name(const Failure& f) {
+  return f.error ? "error" : testing::to_string(f.failure_class);
+}
+
+int BackendOutcome::failing() const {
+  return static_cast<int>(
+      std::count_if(failures.begin(), failures.end(), [&](const Failure& f) { return counts(f); }));
+}
+
+const Failure* BackendOutcome::worst() const {
+  const auto it = std::min_element(
+      failures.begin(), failures.end(),
+      [](const Failure& a, const Failure& b) { return severity(a) < severity(b); });
+  return it == failures.end() ? nullptr : &*it;
+}
+
 bool implements_cell(const Capabilities& caps, const std::string& variant,
                      const std::string& metric) {
   LossSpec spec;

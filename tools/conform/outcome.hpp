@@ -27,15 +27,26 @@ struct Failure {
   std::string details;              // the counterexample, RapidCheck's message
   std::vector<std::string> replay;  // commands that reproduce it
   std::string corpus_file;          // where the shrunk case was saved
+  // What kind of difference it is (golden comparisons are classified; properties and the corpus
+  // compare against the float64 oracle on ordinary inputs: semantics), and for a TF float32
+  // artifact the numeric trait that explains it.
+  testing::FailureClass failure_class = testing::FailureClass::kSemantics;
+  std::string artifact_trait;
+  bool error = false;  // the evaluation raised an error: no values to judge
 };
+
+// Display order, most severe first: errors, then the classes in their enum order.
+int severity(const Failure& f);
+std::string class_name(const Failure& f);  // "error", "semantics", "ties", "TF float32 artifact"
 
 struct CheckResult {
   CheckKind kind = CheckKind::kGolden;
   std::string name;
   int cases = 0;  // comparisons (golden: fixture × precision) or generated cases
   int failures = 0;
-  int skipped = 0;   // cases this backend cannot evaluate (precomputed distances, dtype)
-  std::string note;  // e.g. ill-conditioned or known-divergence counts, "out of time"
+  int artifacts = 0;  // failing comparisons that are TF float32 artifacts, not failing the run
+  int skipped = 0;    // cases this backend cannot evaluate (precomputed distances, dtype)
+  std::string note;   // e.g. ill-conditioned or known-divergence counts, "out of time"
   double seconds = 0;
   std::map<std::string, int> edge_classes;  // edge class -> cases reaching it
   bool passed() const { return failures == 0; }
@@ -45,6 +56,11 @@ struct CheckResult {
 struct Cell {
   int cases = 0;
   int failures = 0;
+  int artifacts = 0;  // as CheckResult::artifacts
+  // The golden fixtures of ordinary inputs (testing::is_ordinary_category): a cell that fails
+  // only on edge cases is usable where a cell failing here is not.
+  int ordinary_cases = 0;
+  int ordinary_failures = 0;
   double loss_abs = 0, loss_rel = 0, grad_abs = 0, grad_rel = 0;
   std::set<std::string> edge_classes;
 };
@@ -69,6 +85,16 @@ class VariantMatrix {
   std::map<std::pair<std::string, std::string>, Cell> cells_;
 };
 
+// A porting mistake of the mutation catalogue that reproduces what a failing port returned.
+struct Suspect {
+  std::string mutant;    // the mutation's name ("mutant:<name>" is its backend)
+  std::string mistake;   // what the broken port does
+  int reproduced = 0;    // failing golden quantities where the port returned the mutant's result
+  int failing = 0;       // failing golden quantities the mutant could evaluate
+  int contradicted = 0;  // passing golden quantities where the mutant is wrong and the port right
+  int passing = 0;       // passing golden quantities the mutant could evaluate
+};
+
 struct BackendOutcome {
   std::string backend;
   std::string description;
@@ -89,8 +115,21 @@ struct BackendOutcome {
   int cases = 0;        // all cases run, every check together
   int cases_to_first_failure = 0;
   double seconds = 0;
+  // TF float32 artifacts are reported, and fail the run only when asked (--artifacts fail): a
+  // correct port that computes in float64 or keeps subnormals is what most porters need.
+  bool artifacts_fail = false;
+  // The mutants that best reproduce the failing golden comparisons, best first; empty when
+  // nothing failed or nothing reproduces it.
+  std::vector<Suspect> suspects;
+  bool counts(const Failure& f) const {
+    return artifacts_fail || f.error || f.failure_class != testing::FailureClass::kArtifact;
+  }
+  // Failures that count against the verdict.
+  int failing() const;
+  // The most severe failure, or nullptr when there is none.
+  const Failure* worst() const;
   // Nothing failed and something was compared: "0 checks ran" is never a pass.
-  bool passed() const { return failures.empty() && cases > 0; }
+  bool passed() const { return failing() == 0 && cases > 0; }
   CheckResult& check(CheckKind kind, const std::string& name);
 };
 
@@ -100,9 +139,10 @@ struct RunSettings {
   int exec_cases = 0;  // per property, for exec: backends
   int max_size = 0;
   int exec_max_size = 0;
-  double time_budget = 0;     // seconds per backend for the properties; 0: by cases
-  std::string checks;         // e.g. "golden,corpus,properties"
-  std::string golden_source;  // "TF 2.15.1 + TFA 0.23.0, 265 cases"
+  double time_budget = 0;       // seconds per backend for the properties; 0: by cases
+  bool artifacts_fail = false;  // --artifacts fail
+  std::string checks;           // e.g. "golden,corpus,properties"
+  std::string golden_source;    // "TF 2.15.1 + TFA 0.23.0, 265 cases"
   int corpus_cases = 0;
   std::string command;  // the command line that reproduces this run
 };

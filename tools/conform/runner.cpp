@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "conform/backend_resolver.hpp"
+#include "conform/diagnosis.hpp"
 #include "conform/property_run.hpp"
 #include "conform/session.hpp"
 #include "progress.hpp"
@@ -85,6 +86,8 @@ class BackendRun {
   void corpus();
   void properties();
   bool stopped() const { return !out_.stopped.empty(); }
+  // Every golden comparison with its verdict, for the diagnosis.
+  const std::vector<JudgedComparison>& judged() const { return judged_; }
 
  private:
   void add_failure(Failure failure);
@@ -110,12 +113,14 @@ class BackendRun {
   const GoldenSet& golden_;
   BackendOutcome& out_;
   int errors_ = 0;
+  std::vector<JudgedComparison> judged_;
 };
 
 void BackendRun::add_failure(Failure failure) {
-  if (out_.failures.empty()) out_.cases_to_first_failure = out_.cases;
+  const bool counts = out_.counts(failure);
+  if (counts && out_.failing() == 0) out_.cases_to_first_failure = out_.cases;
   out_.failures.push_back(std::move(failure));
-  if (options_.fail_fast) out_.stopped = "stopped at the first failure (--fail-fast)";
+  if (counts && options_.fail_fast) out_.stopped = "stopped at the first failure (--fail-fast)";
 }
 
 void BackendRun::save_to_corpus(const testing::DifferentialProperty& property,
@@ -148,6 +153,7 @@ void BackendRun::add_error(const CheckKind kind, const std::string& check,
   f.kind = kind;
   f.check = check;
   f.summary = "error: " + message;
+  f.error = true;
   ++out_.check(kind, check).failures;  // an evaluation that errored is no passed comparison
   add_failure(std::move(f));
   if (++errors_ >= kMaxErrors && out_.stopped.empty()) {
@@ -213,16 +219,31 @@ void BackendRun::golden() {
         ++use.comparisons;
         use.reason = entry->reason;
       }
+      const bool ordinary = testing::is_ordinary_category(c.category);
+      cell.ordinary_cases += ordinary;
+      judged_.push_back({k, check});
       if (!check.failed()) continue;
-      ++result.failures;
-      ++cell.failures;
       Failure f;
       f.kind = CheckKind::kGolden;
       f.check = c.category;
+      f.failure_class = check.failure_class;
+      f.artifact_trait = check.artifact_trait;
       const std::string lines = check.describe_failure(c, backend_.name());
       f.summary = first_line(lines);
       f.details = lines;
+      if (!f.artifact_trait.empty()) {
+        f.details += "  TF float32 artifact (" + f.artifact_trait +
+                     "): " + testing::trait_fix(f.artifact_trait) + "\n";
+      }
       f.replay.push_back(conform_command("--checks golden --golden-case " + c.id));
+      if (out_.counts(f)) {
+        ++result.failures;
+        ++cell.failures;
+        cell.ordinary_failures += ordinary;
+      } else {
+        ++result.artifacts;
+        ++cell.artifacts;
+      }
       add_failure(std::move(f));
       if (stopped()) break;
     }
@@ -408,10 +429,15 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
   out.description = backend.description();
   out.capabilities = backend.capabilities();
   const auto start = Clock::now();
+  out.artifacts_fail = options.artifacts_fail;
   BackendRun run(backend, options, golden, out);
   if (options.golden) run.golden();
   if (options.corpus && !run.stopped()) run.corpus();
   if (options.properties && !run.stopped()) run.properties();
+  // The report lists the most severe first: a porter reads the top of the list.
+  std::stable_sort(out.failures.begin(), out.failures.end(),
+                   [](const Failure& a, const Failure& b) { return severity(a) < severity(b); });
+  if (options.diagnose) out.suspects = diagnose(run.judged(), golden);
   out.seconds = seconds_since(start);
   return out;
 }

@@ -21,7 +21,9 @@ struct RunOptions {
   bool golden = true;
   bool corpus = true;
   bool properties = true;
-  bool fail_fast = false;                   // stop a backend at its first failure
+  bool fail_fast = false;       // stop a backend at its first failure
+  bool artifacts_fail = false;  // TF float32 artifacts fail the run (--artifacts)
+  bool diagnose = true;         // name the mutants that reproduce failing golden comparisons
   std::vector<std::string> golden_cases;    // fixture ids to check; empty: all
   std::vector<std::string> corpus_files;    // the corpus to replay
   std::vector<std::string> property_names;  // empty: all
