@@ -74,10 +74,11 @@ TEST(GoldenManifest, CoversTheCategoriesOfTheSpec) {
   for (const auto& c : manifest().cases) ++count[c.category];
   EXPECT_GE(manifest().cases.size(), 150u);
   for (const char* category :
-       {"tfa_suite", "doctest", "no_positive_pair", "tiny_batch", "single_class",
-        "singleton_classes", "semihard_boundary", "hinge_zero", "duplicates", "near_duplicates",
-        "lattice_ties", "large_magnitude", "tiny_magnitude", "soft_overflow", "margins",
-        "half_precision", "random", "precomputed", "angular_zero_row"}) {
+       {"tfa_suite",      "doctest",           "no_positive_pair",  "tiny_batch",
+        "single_class",   "singleton_classes", "semihard_boundary", "hinge_zero",
+        "duplicates",     "near_duplicates",   "lattice_ties",      "large_magnitude",
+        "tiny_magnitude", "soft_overflow",     "margins",           "half_precision",
+        "random",         "precomputed",       "angular_zero_row",  "large_labels"}) {
     EXPECT_GT(count[category], 0) << "no golden case of category " << category;
   }
   EXPECT_EQ(count["tfa_suite"], 27) << "TFA's own tests have 27 parametrizations";

@@ -33,13 +33,23 @@ struct Masks {
 template <class T>
 Masks<T> label_masks(const std::int64_t* labels, std::int64_t b, Mutation m) {
   Masks<T> masks{Matrix<T>(b, b), Matrix<T>(b, b), std::vector<bool>(b, false)};
-  const auto key = [&](std::int64_t i) {
-    const auto label = static_cast<float>(labels[i]);
-    return m == Mutation::kLabelsAsFloat16 ? round_to_half(label, HalfType::kFloat16) : label;
+  // TFA compares the int64 labels exactly; the label mutants compare them after a cast.
+  const auto same_label = [&](std::int64_t i, std::int64_t j) {
+    switch (m) {
+      case Mutation::kLabelsAsFloat16:
+        return round_to_half(static_cast<float>(labels[i]), HalfType::kFloat16) ==
+               round_to_half(static_cast<float>(labels[j]), HalfType::kFloat16);
+      case Mutation::kLabelsAsFloat32:
+        return static_cast<float>(labels[i]) == static_cast<float>(labels[j]);
+      case Mutation::kLabelsAsFloat64:
+        return static_cast<double>(labels[i]) == static_cast<double>(labels[j]);
+      default:
+        return labels[i] == labels[j];
+    }
   };
   for (std::int64_t i = 0; i < b; ++i) {
     for (std::int64_t j = 0; j < b; ++j) {
-      const bool same = m == Mutation::kLabelsAsFloat16 ? key(i) == key(j) : labels[i] == labels[j];
+      const bool same = same_label(i, j);
       masks.negative(i, j) = same ? T(0) : T(1);
       masks.positive(i, j) = same && (i != j || m == Mutation::kDiagonalPositive) ? T(1) : T(0);
       if (!same) masks.has_negative[i] = true;

@@ -23,6 +23,8 @@ enum class Mutation {
   kSoftWithMargin,             // soft: log1p(exp(z + margin))
   kDiagonalPositive,           // the diagonal counted as a positive pair
   kLabelsAsFloat16,            // labels compared after a cast to float16
+  kLabelsAsFloat32,            // labels compared after a cast to float32 (ids ≥ 2^24 collide)
+  kLabelsAsFloat64,            // labels compared after a cast to float64 (ids ≥ 2^53 collide)
   kStrictHinge,                // the hinge passes gradient only above 0, not at exactly 0
   kL2IsSquared,                // "L2" computed as the squared distance
   // Other libraries' semantics, which ports copy by mistake:

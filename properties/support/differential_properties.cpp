@@ -200,8 +200,11 @@ void check_permutation(const Backend& backend, const GeneratedCase& c) {
 
 void check_relabelling(const Backend& backend, const GeneratedCase& c) {
   CaseInput relabelled = c.input;
-  // An injective map: TFA only compares labels for equality.
-  for (auto& label : relabelled.labels) label = -7 * label + 1000003;
+  // An injective map: TFA only compares labels for equality. Modulo 2^64 (an odd factor is
+  // invertible there), so ids near 2^62 cannot overflow.
+  for (auto& label : relabelled.labels) {
+    label = static_cast<std::int64_t>(0 - 7 * static_cast<std::uint64_t>(label) + 1000003u);
+  }
   for (const auto& precision : precisions(backend)) {
     const Evaluation a = evaluate(backend, c.input, precision);
     const Evaluation b = evaluate(backend, relabelled, precision);

@@ -155,8 +155,18 @@ rc::Gen<GeneratedCase> gen_case(const GeneratorOptions& options, bool separate) 
                                                    {1, LabelStructure::kAllDistinct}});
     const int k = *rc::gen::inRange(2, 9);  // samples per class, or number of classes
     // Label values: contiguous, negative, and sparse large ones; TFA only compares for equality.
-    const std::int64_t value_scale = *rc::gen::element<std::int64_t>(1, -3, 1000003);
-    const std::int64_t value_offset = *rc::gen::element<std::int64_t>(0, -7, 42);
+    // Two times in five the ids start past the integers a float holds exactly (2^24 for float32,
+    // 2^53 for float64) and count away from zero, so adjacent classes merge under a cast
+    // (2^24 + 1 -> 2^24); from 2^62 float64 merges every class of a batch.
+    std::int64_t value_scale = *rc::gen::element<std::int64_t>(1, -3, 1000003);
+    constexpr std::int64_t kInt32Max = 2147483647, kTwoTo62 = std::int64_t{1} << 62;
+    const std::int64_t value_offset =
+        *rc::gen::weightedElement<bool>({{3, false}, {2, true}})
+            ? *rc::gen::element(kFloat32ExactIntegers, -kFloat32ExactIntegers, kInt32Max,
+                                kFloat64ExactIntegers, -kFloat64ExactIntegers, kTwoTo62)
+            : *rc::gen::element<std::int64_t>(0, -7, 42);
+    if (value_offset >= kFloat32ExactIntegers) value_scale = 1;
+    if (value_offset <= -kFloat32ExactIntegers) value_scale = -1;
     const auto seed = *rc::gen::arbitrary<std::uint64_t>();
     std::mt19937_64 label_rng(seed ^ 0x9E3779B97F4A7C15ull);
     auto labels = make_labels(structure, batch, k, value_scale, value_offset, label_rng);

@@ -20,6 +20,11 @@ enum class LabelStructure {
 
 std::string to_string(LabelStructure structure);
 
+// Every integer of magnitude up to these is exact in float32 / float64; past them, distinct int64
+// labels can compare equal after a cast (2^24 + 1 rounds to 2^24), which TFA never does.
+constexpr std::int64_t kFloat32ExactIntegers = std::int64_t{1} << 24;
+constexpr std::int64_t kFloat64ExactIntegers = std::int64_t{1} << 53;
+
 // B labels of the given structure; `k` is samples per class or number of classes; the values
 // are value_scale·class + value_offset, then shuffled.
 std::vector<std::int64_t> make_labels(LabelStructure structure, std::int64_t batch, int k,

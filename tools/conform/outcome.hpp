@@ -142,7 +142,7 @@ struct RunSettings {
   double time_budget = 0;       // seconds per backend for the properties; 0: by cases
   bool artifacts_fail = false;  // --artifacts fail
   std::string checks;           // e.g. "golden,corpus,properties"
-  std::string golden_source;    // "TF 2.15.1 + TFA 0.23.0, 265 cases"
+  std::string golden_source;    // "TF 2.15.1 + TFA 0.23.0, 274 cases"
   int corpus_cases = 0;
   std::string command;  // the command line that reproduces this run
 };

@@ -15,7 +15,7 @@ CATEGORIES = (
     "tfa_suite", "doctest", "no_positive_pair", "tiny_batch", "single_class", "singleton_classes",
     "semihard_boundary", "hinge_zero", "duplicates", "near_duplicates", "lattice_ties",
     "large_magnitude", "tiny_magnitude", "soft_overflow", "margins", "half_precision", "random",
-    "precomputed", "angular_zero_row",
+    "precomputed", "angular_zero_row", "large_labels",
 )
 
 # Loss variant tag -> (loss, soft). The tags appear in case ids.
@@ -381,12 +381,45 @@ def angular_zero_row():
     return out
 
 
+def large_labels():
+    # Distinct int64 class ids that a float cast merges: float32 holds every integer only up to
+    # 2^24, float64 up to 2^53. TFA compares the int64 labels exactly; a port that casts them
+    # merges classes, which changes the positives and negatives and so the loss and gradient.
+    cat = "large_labels"
+    out = []
+    # Merged by float32, distinct in float64: 2^24 + 1 -> 2^24 and 2^31 - 1 -> 2^31 (int32's
+    # maximum); 2^24 + 2 stays apart under both casts.
+    f32 = [2**24, 2**24 + 1, 2**24 + 2, 2**31 - 1, 2**31]
+    r = np.random.RandomState(141)
+    y = r.permutation(np.repeat(np.array(f32, np.int64), 2))
+    out += grid("large_ids_f32_b10", cat, "classes 2^24, 2^24+1, 2^24+2, 2^31-1, 2^31 (float32 "
+                "merges 2^24 with 2^24+1 and 2^31-1 with 2^31)", y, normal(r, 10, 4),
+                metrics=("L2",))
+    # Merged by float64 (and float32): 2^53 + 1 -> 2^53, -(2^53 + 3) -> -(2^53 + 4),
+    # 2^62 - 255 -> 2^62 - 1 -> 2^62; 2^53 + 2 stays apart in float64 only.
+    f64 = [2**53, 2**53 + 1, 2**53 + 2, -(2**53 + 3), -(2**53 + 4), 2**62 - 255, 2**62 - 1]
+    r = np.random.RandomState(142)
+    y = r.permutation(np.array(f64 + [2**53, 2**53 + 1, -(2**53 + 3)], np.int64))
+    say = ("classes 2^53, 2^53+1, 2^53+2, -(2^53+3), -(2^53+4), 2^62-255, 2^62-1 (float64 merges "
+           "the pairs 2^53/2^53+1, -(2^53+3)/-(2^53+4) and 2^62-255/2^62-1; float32 also 2^53+2)")
+    x = normal(r, 10, 4)
+    out += grid("large_ids_f64_b10", cat, say, y, x, metrics=("L2",))
+    out += grid("large_ids_f64_b10", cat, say, y, x, losses=("semihard",), metrics=("squared-L2",))
+    # Two samples 0.5 apart with labels 2^53 and 2^53 + 1: no positive pair (semihard NaN, hard
+    # 1 - 0.5); merged, they form one class (semihard 1 + 0.5, hard exactly 1 with gradient 0).
+    x = np.array([[0.0, 0.0], [0.3, 0.4]], np.float32)
+    out += grid("large_ids_pair", cat, "B=2, labels 2^53 and 2^53+1: distinct in int64, one "
+                "class in float64", [2**53, 2**53 + 1], x, losses=("semihard", "hard"),
+                metrics=("L2",))
+    return out
+
+
 def all_cases():
     cases = (tfa_suite() + doctest() + no_positive_pair() + tiny_batch() + single_class()
              + singleton_classes() + semihard_boundary() + hinge_zero() + duplicates()
              + near_duplicates() + lattice_ties() + large_magnitude() + tiny_magnitude()
              + soft_overflow() + margins() + half_precision() + random_batches()
-             + precomputed_cases() + angular_zero_row())
+             + precomputed_cases() + angular_zero_row() + large_labels())
     ids = [c["id"] for c in cases]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:

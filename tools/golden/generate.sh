@@ -3,15 +3,21 @@
 # TensorFlow Addons. The only part of the project that needs TensorFlow; CI reads the committed
 # fixtures instead.
 #
-# Usage: tools/golden/generate.sh [BUILD_DIR]
+# Usage: tools/golden/generate.sh [BUILD_DIR] [--category NAME ...]
 #   BUILD_DIR  where the throw-away virtualenv lives (BUILD_DIR/tfa-venv); default: <repo>/build.
+#   --category regenerate only the cases of that category; every other fixture stays byte for byte
+#              (TF's float32 results differ in their last bits between CPUs).
 #   PYTHON     (environment) interpreter for the venv, default python3; TF 2.15 needs 3.9 to 3.11.
 # Works from any directory. Idempotent: reuses the venv and skips pip when the pins are installed.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-build_dir="${1:-$root/build}"
+build_dir="$root/build"
+if [[ $# -gt 0 && "$1" != --* ]]; then
+  build_dir="$1"
+  shift
+fi
 venv="$build_dir/tfa-venv"
 requirements="$here/requirements.txt"
 out_dir="$root/properties/fixtures/golden"
@@ -44,5 +50,5 @@ fi
 
 echo "== generating fixtures into $out_dir"
 start=$SECONDS
-TF_CPP_MIN_LOG_LEVEL=2 "$venv/bin/python" "$here/generate_golden.py" --out "$out_dir"
+TF_CPP_MIN_LOG_LEVEL=2 "$venv/bin/python" "$here/generate_golden.py" --out "$out_dir" "$@"
 echo "== done in $((SECONDS - start)) s: $(du -sh "$out_dir" | cut -f1) in $out_dir"

@@ -1,7 +1,8 @@
 """Run the real TensorFlow Addons triplet losses over cases.py and write the golden fixtures.
 
 Only records what TF gives (loss and GradientTape gradient); it checks nothing against docs/SEMANTICS.md.
-Usage: generate_golden.py --out DIR   (normally called by generate.sh, which pins the versions).
+Usage: generate_golden.py --out DIR [--category NAME ...]   (normally called by generate.sh, which
+pins the versions).
 """
 
 import argparse
@@ -99,20 +100,48 @@ def write_case(case, out_dir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True, type=pathlib.Path, help="fixture directory")
-    out_dir = parser.parse_args().out
+    parser.add_argument("--category", action="append", default=[],
+                        help="regenerate only this category (repeatable): the other cases keep "
+                             "their files and manifest entries byte for byte")
+    args = parser.parse_args()
+    out_dir = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
-    # A case removed from the list must not leave its old files behind.
-    for stale in list(out_dir.glob("*.npy")) + list(out_dir.glob("manifest.json")):
-        stale.unlink()
-
     cases = case_list.all_cases()
-    print(f"TensorFlow {tf.__version__}, TensorFlow Addons {tfa.__version__}: {len(cases)} cases "
-          f"-> {out_dir}", flush=True)
+    unknown = set(args.category) - set(case_list.CATEGORIES)
+    if unknown:
+        parser.error(f"unknown categories: {sorted(unknown)}")
+    kept = {}
+    if args.category:
+        # TF's float32 results depend on the CPU (summation order and fused multiply-adds of its
+        # kernels), so a full run on another machine rewrites many fixtures in their last bits.
+        with open(out_dir / "manifest.json") as f:
+            kept = {e["id"]: e for e in json.load(f)["cases"] if e["category"] not in args.category}
+        missing = [c["id"] for c in cases if c["category"] not in args.category
+                   and c["id"] not in kept]
+        if missing:
+            parser.error(f"cases missing from the manifest: {missing}")
+        for entry in kept.values():
+            if entry["id"] not in {c["id"] for c in cases}:
+                parser.error(f"{entry['id']} is no longer in cases.py: regenerate everything")
+        stale_ids = {c["id"] for c in cases if c["category"] in args.category}
+        stale = [p for p in out_dir.glob("*.npy") if p.name.split(".")[0] in stale_ids]
+    else:
+        # A case removed from the list must not leave its old files behind.
+        stale = list(out_dir.glob("*.npy"))
+    for path in stale + ([] if args.category else list(out_dir.glob("manifest.json"))):
+        path.unlink()
+
+    todo = [c for c in cases if c["id"] not in kept]
+    print(f"TensorFlow {tf.__version__}, TensorFlow Addons {tfa.__version__}: {len(todo)} of "
+          f"{len(cases)} cases -> {out_dir}", flush=True)
     entries, start = [], time.time()
-    for n, case in enumerate(cases, 1):
+    for case in cases:
+        if case["id"] in kept:
+            entries.append(kept[case["id"]])
+            continue
         entries.append(write_case(case, out_dir))
         loss_value = entries[-1]["loss_value"]
-        print(f"[{n:3d}/{len(cases)}] {case['id']:<44} loss={loss_value}", flush=True)
+        print(f"[{len(entries):3d}/{len(cases)}] {case['id']:<44} loss={loss_value}", flush=True)
 
     manifest = {
         "generator": "tools/golden/generate_golden.py",
@@ -123,7 +152,7 @@ def main():
     with open(out_dir / "manifest.json", "w") as f:
         json.dump(manifest, f, indent=1, allow_nan=False)  # allow_nan=False: strict JSON only
         f.write("\n")
-    print(f"wrote {len(entries)} cases in {time.time() - start:.1f} s", flush=True)
+    print(f"wrote {len(todo)} cases in {time.time() - start:.1f} s", flush=True)
     return 0
 
 
