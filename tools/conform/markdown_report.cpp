@@ -1,5 +1,6 @@
 // conform.md: the verdict first, then per backend the variant × metric matrix, the checks, and
 // the failures with their replay commands; known divergences last.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -132,8 +133,12 @@ void verdict_section(std::ostringstream& out, const BackendOutcome& b) {
       out << "- " << describe(b.suspects[k]) << "\n";
     }
     out << "\n";
-  } else if (!b.passed()) {
-    out << "Diagnosis: no mistake of the catalogue reproduces these failures.\n\n";
+  } else if (std::any_of(b.failures.begin(), b.failures.end(), [&](const Failure& f) {
+               return f.kind == CheckKind::kGolden && !f.error &&
+                      f.failure_class != testing::FailureClass::kArtifact;
+             })) {
+    // Only golden failures are diagnosed: the mutants are compared with the port on TF's inputs.
+    out << "Diagnosis: no mistake of the catalogue reproduces the failing golden fixtures.\n\n";
   }
 }
 
