@@ -8,11 +8,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cli_run.hpp"
+#include "conform/checklist.hpp"
 #include "properties/mutants/mutation.hpp"
 #include "properties/support/corpus.hpp"
 #include "temp_dir.hpp"
@@ -335,6 +338,39 @@ TEST_F(ConformExamples, AMeanOverMinedTripletsPortIsNamed) {
   // 17 of 52).
   EXPECT_GE(10 * suspects[0]["reproduced"].get<int>(), 9 * suspects[0]["failing"].get<int>())
       << r.out;
+}
+
+// The checklist: one rule per fixture, TFA's loss beside the backend's. Each mutant fails its
+// own rule's line and passes the others it can evaluate; every fixture of the list exists (an
+// unknown --golden-case would be a usage error).
+TEST_F(ConformCli, TheChecklistFailsTheRuleAMutantBreaks) {
+  std::vector<std::string> args = {"--backend", "mutant:semihard-greater-equal",
+                                   "--backend", "mutant:labels-as-float32",
+                                   "--checks",  "golden"};
+  for (const auto& rule : cli::conform::checklist_rules()) {
+    args.insert(args.end(), {"--golden-case", rule.fixture});
+  }
+  const std::string reports = report_dir("checklist");
+  args.insert(args.end(), {"--report-dir", reports});
+  const CliRun r = conform(args);
+  ASSERT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("### Checklist: one rule, one fixture"));
+  const json j = json::parse(slurp(reports + "/conform.json"));
+  // The rules each mutant breaks: `>=` also changes the all-equal fallback; a float32 cast
+  // merges IDs from 2^53 as well as from 2^24.
+  const std::map<std::string, std::set<std::string>> broken = {
+      {"mutant:semihard-greater-equal",
+       {"boundary_pythag_semihard_l2", "boundary_all_equal_semihard_l2"}},
+      {"mutant:labels-as-float32",
+       {"large_ids_f32_b10_semihard_l2", "large_ids_f64_b10_semihard_l2"}}};
+  for (const auto& b : j["backends"]) {
+    const auto& own = broken.at(b["name"].get<std::string>());
+    EXPECT_EQ(b["checklist"].size(), cli::conform::checklist_rules().size()) << b["name"];
+    for (const auto& line : b["checklist"]) {
+      const std::string fixture = line["fixture"];
+      EXPECT_EQ(line["failed"].get<bool>(), own.count(fixture) == 1) << b["name"] << " " << fixture;
+    }
+  }
 }
 
 // ---- the mutation check

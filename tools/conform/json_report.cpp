@@ -2,6 +2,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "conform/checklist.hpp"
 #include "conform/report.hpp"
 
 namespace tripletcheck::cli::conform {
@@ -71,12 +72,25 @@ json backend_json(const BackendOutcome& b) {
                         {"contradicted", x.contradicted},
                         {"passing", x.passing}});
   }
+  json checklist = json::array();
+  for (const auto& r : b.checklist) {
+    const auto* rule = find_checklist_rule(r.fixture);
+    checklist.push_back({{"rule", rule != nullptr ? rule->rule : ""},
+                         {"fixture", r.fixture},
+                         {"tf_loss", number(r.tf_loss)},
+                         {"loss", number(r.loss)},
+                         {"gradient_abs_error", number(r.gradient_error)},
+                         {"gradient_nonfinite_pattern_differs", r.gradient_pattern_differs},
+                         {"failed", r.failed},
+                         {"verdict", r.verdict}});
+  }
   const Failure* worst = b.worst();
   return {{"name", b.backend},
           {"description", b.description},
           {"passed", b.passed()},
           {"worst_class", worst != nullptr ? json(class_name(*worst)) : json(nullptr)},
           {"suspects", suspects},
+          {"checklist", checklist},
           {"cases", b.cases},
           {"cases_to_first_failure",
            b.failures.empty() ? json(nullptr) : json(b.cases_to_first_failure)},

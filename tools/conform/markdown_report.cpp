@@ -1,10 +1,12 @@
 // conform.md: the verdict first, then per backend the variant × metric matrix, the checks, and
 // the failures with their replay commands; known divergences last.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "conform/checklist.hpp"
 #include "conform/diagnosis.hpp"
 #include "conform/report.hpp"
 #include "properties/support/tolerances.hpp"
@@ -140,6 +142,34 @@ void verdict_section(std::ostringstream& out, const BackendOutcome& b) {
     // Only golden failures are diagnosed: the mutants are compared with the port on TF's inputs.
     out << "Diagnosis: no mistake of the catalogue reproduces the failing golden fixtures.\n\n";
   }
+}
+
+// One rule per line: TFA's value beside the port's, so a failing rule reads as the fix.
+void checklist_section(std::ostringstream& out, const BackendOutcome& b) {
+  if (b.golden.comparisons() == 0) return;
+  out << "### Checklist: one rule, one fixture (docs/SEMANTICS.md §11)\n\n"
+      << "| rule | fixture | TFA's loss | this loss | gradient: worst abs error | verdict |\n"
+      << "|---|---|---:|---:|---:|---|\n";
+  char numbers[96];
+  for (const auto& rule : checklist_rules()) {
+    const auto it =
+        std::find_if(b.checklist.begin(), b.checklist.end(),
+                     [&](const ChecklistResult& r) { return r.fixture == rule.fixture; });
+    if (it == b.checklist.end()) {
+      out << "| " << rule.rule << " | `" << rule.fixture
+          << "` | - | - | - | not run (variant not implemented, or not selected) |\n";
+      continue;
+    }
+    // NaN's sign is noise (TF's -nan and a port's nan are the same verdict).
+    std::snprintf(numbers, sizeof numbers, "%.9g | %.9g",
+                  std::isnan(it->tf_loss) ? std::fabs(it->tf_loss) : it->tf_loss,
+                  std::isnan(it->loss) ? std::fabs(it->loss) : it->loss);
+    out << "| " << rule.rule << " | `" << rule.fixture << "` | " << numbers << " | "
+        << (it->gradient_pattern_differs ? std::string("NaN/Inf elsewhere")
+                                         : short_number(it->gradient_error))
+        << " | " << it->verdict << " |\n";
+  }
+  out << "\n";
 }
 
 void checks_section(std::ostringstream& out, const BackendOutcome& b) {
@@ -278,6 +308,7 @@ std::string markdown_report(const RunOutcome& run) {
     out << "## " << b.backend << "\n\n" << b.description << "\n\n";
     if (!b.stopped.empty()) out << "**Run stopped early**: " << b.stopped << ".\n\n";
     verdict_section(out, b);
+    checklist_section(out, b);
     matrix_section(out, b);
     checks_section(out, b);
     failures_section(out, b);

@@ -95,6 +95,17 @@ struct Suspect {
   int passing = 0;       // passing golden quantities the mutant could evaluate
 };
 
+// One line of the checklist (checklist.hpp): the float32 comparison of its fixture.
+struct ChecklistResult {
+  std::string fixture;
+  double tf_loss = 0;
+  double loss = 0;                        // the backend's
+  double gradient_error = 0;              // worst absolute gradient error against TF
+  bool gradient_pattern_differs = false;  // NaN/Inf at other places than TF's
+  std::string verdict;                    // "pass", "pass (excused: ...)" or "FAIL (<class>)"
+  bool failed = false;
+};
+
 struct BackendOutcome {
   std::string backend;
   std::string description;
@@ -121,6 +132,7 @@ struct BackendOutcome {
   // The mutants that best reproduce the failing golden comparisons, best first; empty when
   // nothing failed or nothing reproduces it.
   std::vector<Suspect> suspects;
+  std::vector<ChecklistResult> checklist;  // the checklist fixtures that were compared
   bool counts(const Failure& f) const {
     return artifacts_fail || f.error || f.failure_class != testing::FailureClass::kArtifact;
   }

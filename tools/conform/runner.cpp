@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "conform/backend_resolver.hpp"
+#include "conform/checklist.hpp"
 #include "conform/diagnosis.hpp"
 #include "conform/property_run.hpp"
 #include "conform/session.hpp"
@@ -91,6 +92,7 @@ class BackendRun {
 
  private:
   void add_failure(Failure failure);
+  void add_checklist(const testing::GoldenCase& c, const testing::GoldenCheck& check);
   // Writes the shrunk case of a failing property into the corpus folder and adds its replay.
   void save_to_corpus(const testing::DifferentialProperty& property, const PropertyRun& run,
                       Failure& failure);
@@ -121,6 +123,30 @@ void BackendRun::add_failure(Failure failure) {
   if (counts && out_.failing() == 0) out_.cases_to_first_failure = out_.cases;
   out_.failures.push_back(std::move(failure));
   if (counts && options_.fail_fast) out_.stopped = "stopped at the first failure (--fail-fast)";
+}
+
+void BackendRun::add_checklist(const testing::GoldenCase& c, const testing::GoldenCheck& check) {
+  ChecklistResult r;
+  r.fixture = c.id;
+  r.tf_loss = c.loss;
+  r.loss = check.actual.loss;
+  r.gradient_error = check.gradient.agreement.max_abs_error;
+  r.gradient_pattern_differs = !check.gradient.agreement.nonfinite_match;
+  r.failed = check.failed();
+  if (r.failed) {
+    r.verdict = "**FAIL** (" + testing::to_string(check.failure_class) + ")";
+  } else if (check.loss.verdict != testing::Verdict::kPass ||
+             check.gradient.verdict != testing::Verdict::kPass) {
+    const auto& excused =
+        check.loss.verdict != testing::Verdict::kPass ? check.loss : check.gradient;
+    r.verdict = excused.verdict == testing::Verdict::kIllConditioned ? "pass (near tie)"
+                : excused.verdict == testing::Verdict::kKnownDivergence
+                    ? "pass (known divergence)"
+                    : "pass (another subgradient at a tie)";
+  } else {
+    r.verdict = "pass";
+  }
+  out_.checklist.push_back(std::move(r));
 }
 
 void BackendRun::save_to_corpus(const testing::DifferentialProperty& property,
@@ -222,6 +248,7 @@ void BackendRun::golden() {
       const bool ordinary = testing::is_ordinary_category(c.category);
       cell.ordinary_cases += ordinary;
       judged_.push_back({k, check});
+      if (precision == c.dtype && find_checklist_rule(c.id) != nullptr) add_checklist(c, check);
       if (!check.failed()) continue;
       Failure f;
       f.kind = CheckKind::kGolden;
