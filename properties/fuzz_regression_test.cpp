@@ -29,8 +29,16 @@ std::vector<std::string> regression_files(const std::string& target) {
   return files;
 }
 
+// An empty folder replays nothing: the test says so instead of passing.
+std::string nothing_to_replay(const std::string& target) {
+  return "no regression input committed for the " + target + " target (properties/fuzz/" +
+         "regressions/" + target + "/ is empty: ci/fuzz.sh has found no crash to keep)";
+}
+
 TEST(FuzzRegressions, NpyInputsNoLongerCrash) {
-  for (const std::string& file : regression_files("npy")) {
+  const auto files = regression_files("npy");
+  if (files.empty()) GTEST_SKIP() << nothing_to_replay("npy");
+  for (const std::string& file : files) {
     SCOPED_TRACE(file);
     const std::string input = tripletcheck_test::slurp(file);
     npy_target(bytes(input), input.size());  // a crash fails the whole test binary
@@ -38,7 +46,9 @@ TEST(FuzzRegressions, NpyInputsNoLongerCrash) {
 }
 
 TEST(FuzzRegressions, EvalInputsNoLongerCrash) {
-  for (const std::string& file : regression_files("eval")) {
+  const auto files = regression_files("eval");
+  if (files.empty()) GTEST_SKIP() << nothing_to_replay("eval");
+  for (const std::string& file : files) {
     SCOPED_TRACE(file);
     const std::string input = tripletcheck_test::slurp(file);
     eval_target(bytes(input), input.size());
