@@ -24,6 +24,7 @@ TEST_P(Differential, Holds) {
   if (!property.applies(backend.capabilities().implements)) {
     GTEST_SKIP() << backend.name() << " implements none of the variants this property draws";
   }
+  if (const auto own = property.own_oracle(backend); own.skipped) GTEST_SKIP() << own.note;
   // rc::check prints its own report: the distribution of edge classes, or the shrunk case.
   EXPECT_TRUE(
       rc::check(backend.name() + ": " + property.description, [&] { property.body(backend); }));

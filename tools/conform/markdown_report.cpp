@@ -194,7 +194,11 @@ void checks_section(std::ostringstream& out, const BackendOutcome& b) {
            "(cases) |\n|---|---|---:|---:|---|\n";
     for (const auto& c : b.checks) {
       if (c.kind != CheckKind::kProperty) continue;
-      out << "| " << c.name << " | " << (c.failures ? "**FAIL**" : "pass")
+      const bool skipped = c.cases == 0 && c.skipped > 0;
+      out << "| " << c.name << " | "
+          << (c.failures ? "**FAIL**"
+              : skipped  ? "skipped"
+                         : "pass")
           << (c.note.empty() ? "" : " (" + c.note + ")") << " | " << c.cases << " | "
           << seconds_text(c.seconds) << " | " << join_counts(c.edge_classes) << " |\n";
     }

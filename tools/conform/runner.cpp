@@ -307,6 +307,12 @@ void BackendRun::corpus() {
       result.note = "not implemented by this backend (" + case_label(in) + ")";
       continue;
     }
+    if (const auto own = property->own_oracle(backend_); own.skipped) {
+      auto& result = out_.check(CheckKind::kCorpus, name);
+      ++result.skipped;
+      result.note = stored.property + ": " + own.note;
+      continue;
+    }
     ++out_.cases;
     const auto on_case = [&](const GeneratedCase& c, const std::vector<std::string>&,
                              const std::vector<RecordedAgreement>& agreements) {
@@ -364,6 +370,13 @@ void BackendRun::properties() {
       result.note = "not implemented: the backend declares none of the variants it draws";
       continue;
     }
+    const auto own = property->own_oracle(backend_);
+    if (own.skipped) {
+      CheckResult& result = out_.check(CheckKind::kProperty, property->name);
+      ++result.skipped;
+      result.note = own.note;
+      continue;
+    }
     const auto start = Clock::now();
     const auto on_case = [&](const GeneratedCase& c, const std::vector<std::string>& tags,
                              const std::vector<RecordedAgreement>& agreements) {
@@ -387,7 +400,9 @@ void BackendRun::properties() {
     result.cases = run.cases;
     result.edge_classes = run.tags;
     result.seconds = seconds_since(start);
-    if (run.out_of_time) result.note = "time budget reached";
+    result.note = own.note;
+    if (run.out_of_time)
+      result.note += (result.note.empty() ? "" : ", ") + std::string("time budget reached");
     if (run.discarded > 0) {
       result.note += (result.note.empty() ? "" : ", ") + std::to_string(run.discarded) +
                      " draws discarded by the generator";
