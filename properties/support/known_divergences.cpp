@@ -67,6 +67,13 @@ constexpr TraitName kTraitNames[] = {
      "trait log1p_overflow"},
 };
 
+// Whether an entry is about this comparison, whoever its subject.
+bool covers(const KnownDivergence& e, const std::string& dtype, const std::string& category,
+            const std::string& variant, Quantity quantity) {
+  return e.dtype == dtype && e.category == category && e.quantity == quantity &&
+         (e.variant == "*" || e.variant == variant);
+}
+
 bool declares(const NumericTraits& traits, const std::string& subject) {
   if (subject.rfind(kTraitPrefix, 0) != 0) return false;
   const std::string name = subject.substr(sizeof kTraitPrefix - 1);
@@ -146,10 +153,7 @@ const KnownDivergence* find_trait_divergence(const std::string& trait, const std
                                              const std::string& variant, Quantity quantity) {
   const std::string subject = kTraitPrefix + trait;
   for (const auto& e : known_divergences()) {
-    if (e.subject == subject && e.dtype == dtype && e.category == category &&
-        e.quantity == quantity && (e.variant == "*" || e.variant == variant)) {
-      return &e;
-    }
+    if (e.subject == subject && covers(e, dtype, category, variant, quantity)) return &e;
   }
   return nullptr;
 }
@@ -190,9 +194,8 @@ const KnownDivergence* find_known_divergence(const std::string& subject,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity) {
   for (const auto& e : known_divergences()) {
-    if ((e.subject == subject || declares(traits, e.subject)) && e.dtype == dtype &&
-        e.category == category && e.quantity == quantity &&
-        (e.variant == "*" || e.variant == variant)) {
+    if ((e.subject == subject || declares(traits, e.subject)) &&
+        covers(e, dtype, category, variant, quantity)) {
       const std::lock_guard<std::mutex> lock(used_mutex);
       used.insert(&e);
       return &e;
