@@ -356,6 +356,21 @@ TEST_F(ConformExamples, AMeanOverMinedTripletsPortIsNamed) {
       << r.out;
 }
 
+// Issue 12, point 2: F.normalize's eps on the norm gives a zero row's gradient ~1e6× TF's. A zero
+// row is a tie (all its distances are 1), and "another subgradient at a tie" used to excuse it
+// (PASS). Now only valid subgradients are excused: it fails as semantics, and is named.
+TEST_F(ConformExamples, AnEpsOnTheNormPortFailsAtTheZeroRowTie) {
+  const CliRun r = conform(
+      {"--backend",
+       port("torch_normalize_eps.py:triplet_semihard_loss", "--losses semihard --metrics angular"),
+       "--checks", "golden", "--golden-case", "angzero_b8_semihard_angular", "--golden-case",
+       "tfa_suite_semihard_angular", "--report-dir", report_dir("normalize-eps")});
+  EXPECT_EQ(r.status, kExitChecksFailed) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAIL (worst: semantics)"));
+  EXPECT_THAT(r.out, HasSubstr("| tfa_suite | float32 | 1 |"));  // right on ordinary data
+  EXPECT_THAT(r.out, HasSubstr("behaves like `mutant:normalize-eps-on-norm`"));
+}
+
 // The checklist: one rule per fixture, TFA's loss beside the backend's. Each mutant fails its
 // own rule's line and passes the others it can evaluate; every fixture of the list exists (an
 // unknown --golden-case would be a usage error).

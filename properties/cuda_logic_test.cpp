@@ -343,19 +343,10 @@ bool cpu_flushes_subnormals() {
   return product == 0.0f;
 }
 
-const GoldenManifest& golden_manifest() {
-  static const GoldenManifest m = load_golden_manifest(golden_directory());
-  return m;
-}
-
-GoldenCase golden_case(const std::string& id) {
-  for (GoldenCase c : golden_manifest().cases) {
-    if (c.id != id) continue;
-    load_arrays(golden_directory(), c);
-    return c;
-  }
-  ADD_FAILURE() << "no golden fixture " << id;
-  return {};
+GoldenCase loaded(const std::string& id) {
+  auto c = golden_case(id);
+  if (!c) ADD_FAILURE() << "no golden fixture " << id;
+  return c.value_or(GoldenCase{});
 }
 
 // Every golden fixture through the emulation, judged as the golden suite judges the cuda backend
@@ -379,16 +370,17 @@ TEST(CudaLogicGolden, EmulationAgreesWithTfaOnEveryFixture) {
   }
 }
 
-// The fixtures whose intermediates are subnormal in float32 (docs/SEMANTICS.md §5.6): with flush-to-zero
-// they agree with TF within the tolerances, without it their gradients do not (the golden judge
-// would even excuse the soft ones as another subgradient at their exact tie, which they are not).
+// The fixtures whose intermediates are subnormal in float32 (docs/SEMANTICS.md §5.6): with
+// flush-to-zero they agree with TF within the tolerances, without it their gradients do not (the
+// golden judge would even excuse the soft ones as another subgradient at their exact tie, which
+// they are not).
 TEST(CudaLogicGolden, SubnormalFixturesNeedFlushToZero) {
   if (!cpu_flushes_subnormals()) GTEST_SKIP() << "this CPU has no flush-to-zero mode to emulate";
   const CudaEmulation without_flush(false);
   for (const char* id : {"soft_z87p5", "soft_z88p5", "tiny_1em20_hard_l2", "tiny_1em20_hard_sql2",
                          "tiny_1em20_semihard_l2"}) {
     SCOPED_TRACE(id);
-    const GoldenCase c = golden_case(id);
+    const GoldenCase c = loaded(id);
     const GoldenCheck flushed = check_golden_case(kEmulation, c, "float32");
     EXPECT_EQ(flushed.loss.verdict, Verdict::kPass) << flushed.describe_failure(c, "cuda");
     EXPECT_EQ(flushed.gradient.verdict, Verdict::kPass) << flushed.describe_failure(c, "cuda");
@@ -397,7 +389,8 @@ TEST(CudaLogicGolden, SubnormalFixturesNeedFlushToZero) {
   }
 }
 
-// ---- the diagonal and float32 overflow (docs/SEMANTICS.md §1.1 step 9, §5.6) ------------------------------
+// ---- the diagonal and float32 overflow (docs/SEMANTICS.md §1.1 step 9, §5.6)
+// ------------------------------
 
 TEST(CudaLogicDistances, DiagonalIsComputedThenMultipliedByZero) {
   const float inf = std::numeric_limits<float>::infinity();

@@ -17,11 +17,6 @@
 namespace tripletcheck::testing {
 namespace {
 
-const GoldenManifest& manifest() {
-  static const GoldenManifest m = load_golden_manifest(golden_directory());
-  return m;
-}
-
 std::mutex summary_mutex;
 std::map<std::string, GoldenSummary> summaries;   // by backend
 std::map<std::string, std::size_t> fixtures_run;  // by backend: skipped ones count, they ran
@@ -35,7 +30,7 @@ class GoldenFixture : public ::testing::TestWithParam<Param> {};
 
 TEST_P(GoldenFixture, MatchesTfa) {
   const Backend& backend = *GetParam().backend;
-  GoldenCase c = manifest().cases.at(GetParam().index);
+  GoldenCase c = golden_manifest().cases.at(GetParam().index);
   {
     const std::lock_guard<std::mutex> lock(summary_mutex);
     ++fixtures_run[backend.name()];
@@ -53,7 +48,7 @@ TEST_P(GoldenFixture, MatchesTfa) {
 std::vector<Param> all_params() {
   std::vector<Param> params;
   for (const Backend* b : available_backends()) {
-    for (std::size_t k = 0; k < manifest().cases.size(); ++k) params.push_back({b, k});
+    for (std::size_t k = 0; k < golden_manifest().cases.size(); ++k) params.push_back({b, k});
   }
   return params;
 }
@@ -62,7 +57,7 @@ INSTANTIATE_TEST_SUITE_P(Tfa, GoldenFixture, ::testing::ValuesIn(all_params()),
                          [](const ::testing::TestParamInfo<Param>& param) {
                            // backend__fixture: "__" keeps torch__tfa_suite_… apart from
                            // torch_tfa__… (properties/CMakeLists.txt filters on it).
-                           std::string fixture = manifest().cases.at(param.param.index).id;
+                           std::string fixture = golden_manifest().cases.at(param.param.index).id;
                            for (char& ch : fixture) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }
@@ -71,8 +66,8 @@ INSTANTIATE_TEST_SUITE_P(Tfa, GoldenFixture, ::testing::ValuesIn(all_params()),
 
 TEST(GoldenManifest, CoversTheCategoriesOfTheSpec) {
   std::map<std::string, int> count;
-  for (const auto& c : manifest().cases) ++count[c.category];
-  EXPECT_GE(manifest().cases.size(), 150u);
+  for (const auto& c : golden_manifest().cases) ++count[c.category];
+  EXPECT_GE(golden_manifest().cases.size(), 150u);
   for (const char* category :
        {"tfa_suite",      "doctest",           "no_positive_pair",  "tiny_batch",
         "single_class",   "singleton_classes", "semihard_boundary", "hinge_zero",
@@ -91,7 +86,7 @@ TEST(GoldenManifest, CoversTheCategoriesOfTheSpec) {
 TEST(GoldenFailureClass, KeptSubnormalsAreAnArtifactOfTheirTrait) {
   const auto port = make_reference_backend_keeping_subnormals();
   int failed = 0;
-  for (GoldenCase c : manifest().cases) {
+  for (GoldenCase c : golden_manifest().cases) {
     if (c.dtype != "float32" || !supports(*port, c)) continue;
     load_arrays(golden_directory(), c);
     const GoldenCheck check = check_golden_case(*port, c, "float32");
@@ -116,15 +111,15 @@ class SummaryPrinter : public ::testing::Environment {
       std::printf(
           "\nGolden fixtures (TF %s, TFA %s), backend %s: worst |%s − TF| relative to "
           "the scale (comparison.hpp)\n%s",
-          manifest().tensorflow.c_str(), manifest().tensorflow_addons.c_str(), backend.c_str(),
-          backend.c_str(), summary.markdown().c_str());
+          golden_manifest().tensorflow.c_str(), golden_manifest().tensorflow_addons.c_str(),
+          backend.c_str(), backend.c_str(), summary.markdown().c_str());
     }
     // Only meaningful for a backend whose every fixture ran in this process (ctest's one-process
     // runs: golden.complete, golden.torch_tfa, golden.torch); not under a filter or a shard
     // that left some out. Entries that depend on the machine "may appear" and are not judged.
     for (const auto& e : unused_known_divergences()) {
       const auto ran = fixtures_run.find(e.subject);
-      if (ran == fixtures_run.end() || ran->second < manifest().cases.size()) continue;
+      if (ran == fixtures_run.end() || ran->second < golden_manifest().cases.size()) continue;
       ADD_FAILURE() << "stale known divergence: " << e.subject << "/" << e.dtype << "/"
                     << e.category << "/" << e.variant << "/" << to_string(e.quantity)
                     << " matched no failing comparison";

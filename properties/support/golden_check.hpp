@@ -17,8 +17,9 @@ enum class Verdict {
   kPass,
   kIllConditioned,   // failed, but a decision sits within float32 noise of a tie: 1 ulp decides
   kKnownDivergence,  // failed, and known_divergences.cpp says why
-  // The gradient differs where a decision is an exact tie, and the backend does not claim TF's
-  // tie rules (Capabilities::tf_exact_ties): it may pick another valid subgradient there.
+  // The gradient differs where a decision is an exact tie, the backend does not claim TF's tie
+  // rules (Capabilities::tf_exact_ties), the loss passed, and the gradient is a valid
+  // subgradient there (subgradients.hpp): another choice at the tie, nothing else.
   kOtherSubgradient,
   kFail,
 };

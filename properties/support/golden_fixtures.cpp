@@ -108,4 +108,18 @@ bool is_ordinary_category(const std::string& category) {
          category == "margins";
 }
 
+const GoldenManifest& golden_manifest() {
+  static const GoldenManifest m = load_golden_manifest(golden_directory());
+  return m;
+}
+
+std::optional<GoldenCase> golden_case(const std::string& id) {
+  for (GoldenCase c : golden_manifest().cases) {
+    if (c.id != id) continue;
+    load_arrays(golden_directory(), c);
+    return c;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tripletcheck::testing

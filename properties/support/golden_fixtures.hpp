@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,5 +39,10 @@ bool is_ordinary_category(const std::string& category);
 std::string golden_directory();
 GoldenManifest load_golden_manifest(const std::string& directory);
 void load_arrays(const std::string& directory, GoldenCase& c);
+
+// For the tests: the manifest of golden_directory(), loaded once, and one of its cases with its
+// arrays (empty when there is no such id).
+const GoldenManifest& golden_manifest();
+std::optional<GoldenCase> golden_case(const std::string& id);
 
 }  // namespace tripletcheck::testing

@@ -99,7 +99,9 @@ void verdict_section(std::ostringstream& out, const BackendOutcome& b) {
         {"semantics",
          "TFA's rules are not followed (selection, fallbacks, divisor, NaN without a positive "
          "pair, mean over anchors, metric)"},
-        {"ties", "only the gradient differs, at an exact tie: another subgradient than TF's split"},
+        {"ties",
+         "only the gradient differs, at an exact tie: a valid subgradient, but not TF's split "
+         "that the port claims (tf_exact_ties); without that claim it would pass"},
         {"TF float32 artifact",
          "TF's own float32 overflow, flush-to-zero or log1p range, which this port does not "
          "reproduce; each failure names its fix"},
