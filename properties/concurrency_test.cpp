@@ -13,10 +13,10 @@
 #include <thread>
 #include <vector>
 
-#include "properties/support/evaluate.hpp"
-#include "properties/support/generators.hpp"
-#include "properties/support/labels.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/evaluate.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/labels.hpp"
+#include "conformance/test_names.hpp"
 #include "sanitized.hpp"
 #include "tripletcheck/registry.hpp"
 

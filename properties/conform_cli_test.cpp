@@ -1,7 +1,7 @@
 // `tripletcheck conform` and `tripletcheck mutation-check` as a user runs them: the built binary,
 // its exit status, its three reports, a failing property shrunk into a corpus case that replays,
 // an external program's errors named in the report, the PyTorch examples of examples/ through the
-// exec protocol, and every mutant of properties/mutants/ rejected.
+// exec protocol, and every mutant of conformance/mutants/ rejected.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "cli_run.hpp"
-#include "conform/checklist.hpp"
-#include "properties/mutants/mutation.hpp"
-#include "properties/support/corpus.hpp"
-#include "properties/support/differential_properties.hpp"
+#include "conformance/run/checklist.hpp"
+#include "conformance/mutants/mutation.hpp"
+#include "conformance/corpus.hpp"
+#include "conformance/differential_properties.hpp"
 #include "temp_dir.hpp"
 #include "tripletcheck/registry.hpp"
 

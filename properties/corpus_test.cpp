@@ -1,6 +1,6 @@
 // Every case of the counterexample corpus (properties/corpus/) through its property's check, for
 // every available backend: a case that once broke some backend stays in the suite for all.
-#include "properties/support/corpus.hpp"
+#include "conformance/corpus.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "conform/property_run.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/run/property_run.hpp"
+#include "conformance/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

@@ -18,12 +18,12 @@
 #include <thread>
 #include <vector>
 
-#include "properties/support/comparison.hpp"
-#include "properties/support/evaluate.hpp"
-#include "properties/support/generators.hpp"
-#include "properties/support/labels.hpp"
-#include "properties/support/scales.hpp"
-#include "properties/support/tolerances.hpp"
+#include "conformance/comparison.hpp"
+#include "conformance/evaluate.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/labels.hpp"
+#include "conformance/scales.hpp"
+#include "conformance/tolerances.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"
 #if defined(TRIPLETCHECK_HAVE_CUDA)

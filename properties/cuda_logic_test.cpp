@@ -18,14 +18,14 @@
 #include <vector>
 
 #include "optimized/cuda/mining_logic.hpp"
-#include "properties/support/comparison.hpp"
-#include "properties/support/evaluate.hpp"
-#include "properties/support/generators.hpp"
-#include "properties/support/golden_check.hpp"
-#include "properties/support/known_divergences.hpp"
-#include "properties/support/labels.hpp"
-#include "properties/support/scales.hpp"
-#include "properties/support/tolerances.hpp"
+#include "conformance/comparison.hpp"
+#include "conformance/evaluate.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/golden_check.hpp"
+#include "conformance/known_divergences.hpp"
+#include "conformance/labels.hpp"
+#include "conformance/scales.hpp"
+#include "conformance/tolerances.hpp"
 #include "reference/tf_scalar_ops.hpp"
 #include "tripletcheck/registry.hpp"
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "cli_run.hpp"
-#include "properties/support/generators.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/test_names.hpp"
 #include "sanitized.hpp"
 #include "temp_dir.hpp"
 #include "tripletcheck/npy.hpp"

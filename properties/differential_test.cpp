@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
-#include "properties/support/differential_properties.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/differential_properties.hpp"
+#include "conformance/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

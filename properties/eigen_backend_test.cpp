@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "properties/support/comparison.hpp"
-#include "properties/support/evaluate.hpp"
-#include "properties/support/scales.hpp"
-#include "properties/support/tolerances.hpp"
+#include "conformance/comparison.hpp"
+#include "conformance/evaluate.hpp"
+#include "conformance/scales.hpp"
+#include "conformance/tolerances.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "npy_bytes.hpp"
-#include "properties/support/corpus.hpp"
-#include "properties/support/golden_fixtures.hpp"
+#include "conformance/corpus.hpp"
+#include "conformance/golden_fixtures.hpp"
 #include "reference/reference_backend.hpp"
 #include "tripletcheck/backend.hpp"
 #include "tripletcheck/npy.hpp"

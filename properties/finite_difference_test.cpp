@@ -11,12 +11,12 @@
 #include <limits>
 #include <random>
 
-#include "properties/support/comparison.hpp"
-#include "properties/support/edge_classes.hpp"
-#include "properties/support/generators.hpp"
-#include "properties/support/gradient_check.hpp"
-#include "properties/support/scales.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/comparison.hpp"
+#include "conformance/edge_classes.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/gradient_check.hpp"
+#include "conformance/scales.hpp"
+#include "conformance/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

@@ -8,9 +8,9 @@
 #include <map>
 #include <mutex>
 
-#include "properties/support/golden_check.hpp"
-#include "properties/support/known_divergences.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/golden_check.hpp"
+#include "conformance/known_divergences.hpp"
+#include "conformance/test_names.hpp"
 #include "reference/reference_backend.hpp"
 #include "tripletcheck/registry.hpp"
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "bench/peak_memory.hpp"
-#include "properties/support/test_names.hpp"
+#include "conformance/test_names.hpp"
 #include "tripletcheck/backend.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cli_run.hpp"
-#include "properties/support/generators.hpp"
+#include "conformance/generators.hpp"
 #include "temp_dir.hpp"
 #include "tripletcheck/backend.hpp"
 #include "tripletcheck/npy.hpp"

@@ -7,10 +7,10 @@
 
 #include <cmath>
 
-#include "properties/support/comparison.hpp"
-#include "properties/support/edge_classes.hpp"
-#include "properties/support/generators.hpp"
-#include "properties/support/scales.hpp"
+#include "conformance/comparison.hpp"
+#include "conformance/edge_classes.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/scales.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

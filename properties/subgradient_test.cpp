@@ -1,6 +1,6 @@
 // The "other subgradient at a tie" excuse is bounded (issue 12, point 2): at an exact tie a
 // backend that does not claim TF's tie rules may return any valid subgradient
-// (properties/support/subgradients.hpp), and nothing else. TF's own gradient and the one-hot
+// (conformance/subgradients.hpp), and nothing else. TF's own gradient and the one-hot
 // choices ports make are inside the set on every golden fixture with a tie; a zero row's
 // gradient ~1e6× TF's, a doubled gradient and a constant are outside.
 #include <gtest/gtest.h>
@@ -9,12 +9,12 @@
 #include <memory>
 #include <string>
 
-#include "properties/mutants/mutant_backend.hpp"
-#include "properties/support/golden_check.hpp"
-#include "properties/support/scales.hpp"
-#include "properties/support/separation.hpp"
-#include "properties/support/subgradients.hpp"
-#include "properties/support/tolerances.hpp"
+#include "conformance/mutants/mutant_backend.hpp"
+#include "conformance/golden_check.hpp"
+#include "conformance/scales.hpp"
+#include "conformance/separation.hpp"
+#include "conformance/subgradients.hpp"
+#include "conformance/tolerances.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::testing {

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "properties/support/comparison.hpp"
-#include "properties/support/evaluate.hpp"
-#include "properties/support/scales.hpp"
+#include "conformance/comparison.hpp"
+#include "conformance/evaluate.hpp"
+#include "conformance/scales.hpp"
 #include "tripletcheck/half.hpp"
 #include "tripletcheck/registry.hpp"
 

@@ -12,14 +12,14 @@
 #include <vector>
 
 #include "checks_failed.hpp"
-#include "conform/backend_resolver.hpp"
-#include "conform/report.hpp"
-#include "conform/runner.hpp"
-#include "conform/session.hpp"
-#include "conform/settings.hpp"
-#include "properties/support/corpus.hpp"
-#include "properties/support/differential_properties.hpp"
-#include "properties/support/golden_fixtures.hpp"
+#include "conformance/run/backend_resolver.hpp"
+#include "conformance/run/report.hpp"
+#include "conformance/run/runner.hpp"
+#include "conformance/run/session.hpp"
+#include "conformance/run/settings.hpp"
+#include "conformance/corpus.hpp"
+#include "conformance/differential_properties.hpp"
+#include "conformance/golden_fixtures.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"
 

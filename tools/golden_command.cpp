@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "checks_failed.hpp"
-#include "progress.hpp"
-#include "properties/support/golden_check.hpp"
+#include "conformance/run/progress.hpp"
+#include "conformance/golden_check.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"
 
@@ -49,8 +49,8 @@ void run(const GoldenArgs& args) {
   report << "# Golden fixtures\n\n"
          << manifest.cases.size() << " cases from TensorFlow " << manifest.tensorflow
          << " + TensorFlow Addons " << manifest.tensorflow_addons
-         << ". Errors are relative to the comparison's scale (properties/support/comparison.hpp)"
-            "; bounds and reasons: properties/support/tolerances.cpp.\n";
+         << ". Errors are relative to the comparison's scale (conformance/comparison.hpp)"
+            "; bounds and reasons: conformance/tolerances.cpp.\n";
   int failures = 0;
   for (const Backend* backend : chosen_backends(args.backends)) {
     testing::GoldenSummary summary;

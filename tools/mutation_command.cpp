@@ -16,13 +16,13 @@
 #include <vector>
 
 #include "checks_failed.hpp"
-#include "conform/outcome.hpp"
-#include "conform/runner.hpp"
-#include "conform/session.hpp"
-#include "conform/settings.hpp"
-#include "properties/mutants/mutant_backend.hpp"
-#include "properties/support/corpus.hpp"
-#include "properties/support/golden_fixtures.hpp"
+#include "conformance/run/outcome.hpp"
+#include "conformance/run/runner.hpp"
+#include "conformance/run/session.hpp"
+#include "conformance/run/settings.hpp"
+#include "conformance/mutants/mutant_backend.hpp"
+#include "conformance/corpus.hpp"
+#include "conformance/golden_fixtures.hpp"
 #include "tripletcheck/errors.hpp"
 
 namespace tripletcheck::cli {
@@ -177,7 +177,7 @@ void run(const MutationArgs& args) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.0f", outcome.seconds);
   text << "# tripletcheck mutation-check: " << (all_rejected ? "PASS" : "FAIL") << "\n\n"
-       << "Every mutant is a loss with one deliberate mistake (properties/mutants/mutation.cpp); "
+       << "Every mutant is a loss with one deliberate mistake (conformance/mutants/mutation.cpp); "
           "each runs "
        << s.checks << " (seed " << args.seed << ", " << args.cases
        << " cases per property) and stops at its first failure. The control has no mistake and "

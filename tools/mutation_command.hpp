@@ -1,4 +1,4 @@
-// `tripletcheck mutation-check`: every deliberately broken loss (properties/mutants/) through the
+// `tripletcheck mutation-check`: every deliberately broken loss (conformance/mutants/) through the
 // conform checks; each must be rejected, and the control (no mistake) must pass.
 #pragma once
 

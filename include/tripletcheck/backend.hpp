@@ -36,7 +36,7 @@ struct Coverage {
 
 // Correct ways of computing that differ from TF's float32 CPU kernels where float32 runs out
 // (docs/SEMANTICS.md §5.6). Each excuses, with its reason, the golden fixture categories where it
-// shows (properties/support/known_divergences.cpp), and nothing else.
+// shows (conformance/known_divergences.cpp), and nothing else.
 struct NumericTraits {
   bool float64_internal = false;    // float32 inputs computed in float64: no overflow, no flush
   bool no_flush_to_zero = false;    // float32 subnormals kept (TF's CPU kernels flush them)

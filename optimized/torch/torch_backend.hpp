@@ -8,7 +8,7 @@
 //               is a GPU (TF32 off).
 //
 // Where LibTorch's ops differ from TF's (torch-tfa is otherwise TF's graph, ties included; the
-// golden fixtures list these in properties/support/known_divergences.cpp):
+// golden fixtures list these in conformance/known_divergences.cpp):
 //  * float32 log1p (SLEEF) returns +Inf above 1e38: the soft loss overflows from z ≈ 87.50, not
 //    TF's 88.72 (torch and torch-cuda compute that log1p in float64 to keep TF's values);
 //  * LibTorch does not flush subnormal float32 intermediates to zero as TF's CPU kernels do;

@@ -1,0 +1,50 @@
+// One backend through the conformance checks, in the order that finds a mistake cheapest:
+// the golden fixtures from the real TFA, then the counterexample corpus, then the differential
+// properties (RapidCheck). The result is a BackendOutcome; nothing is printed but progress.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "conformance/run/outcome.hpp"
+#include "conformance/golden_fixtures.hpp"
+#include "tripletcheck/backend.hpp"
+
+namespace tripletcheck::cli::conform {
+
+struct RunOptions {
+  std::uint64_t seed = 0;
+  int cases = 100;         // per property
+  int max_size = 100;      // RapidCheck's size limit
+  double time_budget = 0;  // seconds for all properties of one backend; 0: by cases
+  bool golden = true;
+  bool corpus = true;
+  bool properties = true;
+  bool fail_fast = false;       // stop a backend at its first failure
+  bool artifacts_fail = false;  // TF float32 artifacts fail the run (--artifacts)
+  bool diagnose = true;         // name the mutants that reproduce failing golden comparisons
+  std::vector<std::string> golden_cases;    // fixture ids to check; empty: all
+  std::vector<std::string> corpus_files;    // the corpus to replay
+  std::vector<std::string> property_names;  // empty: all
+  std::string corpus_out;    // folder for the shrunk cases of failing properties; empty: not saved
+  std::string tripletcheck;  // how to call this program, for the replay commands
+  std::string gtest_binary;  // the differential_tests binary, for RC_PARAMS replays
+  bool progress = true;
+};
+
+// The golden fixtures with their arrays and edge classes, loaded once for every backend.
+struct GoldenSet {
+  std::string directory;
+  testing::GoldenManifest manifest;
+  std::vector<std::vector<std::string>> edge_classes;  // per case
+};
+GoldenSet load_golden_set(const std::string& directory);
+
+BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
+                             const GoldenSet& golden);
+
+// 'text' quoted for a POSIX shell when it needs it.
+std::string shell_quote(const std::string& text);
+
+}  // namespace tripletcheck::cli::conform

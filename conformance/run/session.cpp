@@ -1,0 +1,73 @@
+// Paths, report files and the stale-entry rule for the conform commands.
+#include "conformance/run/session.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "conformance/run/report.hpp"
+#include "tripletcheck/errors.hpp"
+
+namespace tripletcheck::cli::conform {
+namespace {
+
+namespace fs = std::filesystem;
+
+}  // namespace
+
+std::string display_path(const std::string& path) {
+  std::error_code ec;
+  const fs::path relative = fs::relative(path, fs::current_path(), ec);
+  if (ec || relative.empty() || relative.string().rfind("..", 0) == 0) return path;
+  return relative.string();
+}
+
+std::string this_program() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "tripletcheck";
+  const std::string shown = display_path(exe.string());
+  return shown.find('/') == std::string::npos ? "./" + shown : shown;
+}
+
+std::string gtest_binary() {
+  return display_path(TRIPLETCHECK_BINARY_DIR "/properties/differential_tests");
+}
+
+void prepare_report_dir(const std::string& argument, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || ::access(dir.c_str(), W_OK) != 0) {
+    throw InvalidArgument(argument, dir, "cannot create or write this folder");
+  }
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  if (!out) throw Error("cannot write " + path);
+  out << text;
+}
+
+void write_reports(const RunOutcome& run, const std::string& dir) {
+  write_text(dir + "/conform.md", markdown_report(run));
+  write_text(dir + "/conform.json", json_report(run));
+  write_text(dir + "/conform.xml", junit_report(run));
+}
+
+std::vector<testing::KnownDivergence> stale_known_divergences(const RunOutcome& run) {
+  std::vector<testing::KnownDivergence> stale;
+  for (const auto& e : testing::unused_known_divergences()) {
+    for (const auto& b : run.backends) {
+      if (b.backend == e.subject && b.golden_complete) stale.push_back(e);
+    }
+  }
+  return stale;
+}
+
+std::string golden_source(const GoldenSet& golden) {
+  return "TF " + golden.manifest.tensorflow + " + TFA " + golden.manifest.tensorflow_addons + ", " +
+         std::to_string(golden.manifest.cases.size()) + " fixtures";
+}
+
+}  // namespace tripletcheck::cli::conform
