@@ -14,7 +14,7 @@
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 constexpr std::uint64_t kSeed = 20261202;
@@ -202,4 +202,4 @@ double distance_outside_box(const std::vector<double>& actual, const std::vector
   return worst;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -10,7 +10,7 @@
 #include "conformance/comparison.hpp"
 #include "conformance/evaluate.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct AdmissibleResults {
   std::vector<double> losses;
@@ -40,4 +40,4 @@ double distance_to_hull(const std::vector<double>& actual,
 double distance_outside_box(const std::vector<double>& actual, const std::vector<double>& center,
                             const std::vector<std::vector<double>>& gradients);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

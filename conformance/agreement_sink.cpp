@@ -1,7 +1,7 @@
 // The thread-local sink behind record_agreement.
 #include "conformance/agreement_sink.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 thread_local AgreementSink* current_sink = nullptr;
@@ -18,4 +18,4 @@ void record_agreement(const AgreementRecord& record) {
   if (current_sink != nullptr) current_sink->record(record);
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -9,7 +9,7 @@
 #include "conformance/evaluate.hpp"
 #include "conformance/tolerances.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 // One comparison of a backend's output with what it must equal.
 struct AgreementRecord {
@@ -43,4 +43,4 @@ class ScopedAgreementSink {
 // Called by the property bodies for every comparison; a no-op without a sink.
 void record_agreement(const AgreementRecord& record);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <sstream>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 bool same_nonfinite(double a, double b) {
@@ -67,4 +67,4 @@ bool is_no_positive_pair_gradient(const std::vector<double>& gradient, bool angu
   return true;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

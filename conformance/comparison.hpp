@@ -15,7 +15,7 @@
 
 #include "conformance/tolerances.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct Agreement {
   bool nonfinite_match = true;  // NaN/±Inf at the same places
@@ -45,4 +45,4 @@ std::vector<double> widen(const std::vector<T>& v) {
   return std::vector<double>(v.begin(), v.end());
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

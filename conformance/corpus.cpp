@@ -14,7 +14,7 @@
 
 #include "tripletcheck/errors.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 using nlohmann::json;
@@ -213,4 +213,4 @@ std::string corpus_file_name(const std::string& backend, const CorpusCase& c) {
   return name + "-" + c.property + "-" + hash + ".json";
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -9,7 +9,7 @@
 
 #include "conformance/generators.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct CorpusCase {
   std::string property;     // DifferentialProperty::name whose check replays the case
@@ -40,4 +40,4 @@ std::string corpus_file_name(const std::string& backend, const CorpusCase& c);
 // The shortest decimal string that reads back as exactly `value` ("nan", "inf", "-inf" too).
 std::string exact_decimal(double value);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -4,7 +4,7 @@
 
 #include "conformance/generators.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 std::string to_string(Degeneracy degeneracy) {
   switch (degeneracy) {
@@ -75,4 +75,4 @@ void showValue(const DegenerateCase& c, std::ostream& os) {
   showValue(c.base, os);
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -16,7 +16,7 @@
 #include "conformance/scales.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 constexpr double kFloat32SumOf96 = 1e-5;
@@ -433,4 +433,4 @@ const DifferentialProperty* find_differential_property(std::string_view name) {
   return nullptr;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

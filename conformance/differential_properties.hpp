@@ -14,7 +14,7 @@
 #include "conformance/generators.hpp"
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct DifferentialProperty {
   std::string name;         // CamelCase, used as a test name
@@ -42,4 +42,4 @@ const std::vector<DifferentialProperty>& differential_properties();
 // nullptr when there is no property of that name.
 const DifferentialProperty* find_differential_property(std::string_view name);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

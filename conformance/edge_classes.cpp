@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 std::vector<std::string> edge_classes(const CaseInput& in, const std::vector<double>& d) {
   std::set<std::string> found;
@@ -50,4 +50,4 @@ std::vector<std::string> edge_classes(const CaseInput& in, const std::vector<dou
   return {found.begin(), found.end()};
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -7,11 +7,11 @@
 
 #include "conformance/evaluate.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 // Any of: "no-positive anchor", "no-negative anchor", "no positive pair (NaN)",
 // "largest-negative fallback", "hinge inactive", "hinge active", "tie".
 // `distances` is the float64 distance matrix of the case (exact_distances()).
 std::vector<std::string> edge_classes(const CaseInput& input, const std::vector<double>& distances);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

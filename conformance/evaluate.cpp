@@ -5,7 +5,7 @@
 
 #include "tripletcheck/half.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 template <class T>
@@ -50,4 +50,4 @@ bool implements(const Backend& backend, const CaseInput& input) {
   return caps.implements.covers(input.spec);
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

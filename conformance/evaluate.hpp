@@ -8,7 +8,7 @@
 
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct CaseInput {
   LossSpec spec;
@@ -33,4 +33,4 @@ bool implements(const Backend& backend, const CaseInput& input);
 Evaluation evaluate(const Backend& backend, const CaseInput& input, const std::string& dtype,
                     bool gradient = true);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

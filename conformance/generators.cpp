@@ -8,7 +8,7 @@
 
 #include "conformance/scales.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 // Sizes at and around SIMD widths and tile edges, where vectorized code has tails.
@@ -203,4 +203,4 @@ void showValue(const GeneratedCase& c, std::ostream& os) {
   if (in.batch > 64) os << "\n    ... (" << in.batch - 64 << " more rows)";
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -15,7 +15,7 @@
 #include "conformance/labels.hpp"
 #include "conformance/separation.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct GeneratedCase {
   CaseInput input;
@@ -55,9 +55,9 @@ GeneratedCase build_generic_case(const LossSpec& spec, std::int64_t batch, std::
 // RapidCheck prints failing cases through this (ADL): everything needed to rebuild the case.
 void showValue(const GeneratedCase& c, std::ostream& os);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 // Degenerate batches (DESIGN.md "Regimes"): exact ties on a coarse lattice, duplicate rows, zero
 // rows, power-of-two scalings up to float32 overflow. L2 and squared-L2 only: their distances are
@@ -77,4 +77,4 @@ rc::Gen<DegenerateCase> gen_degenerate_case(std::int64_t max_batch, std::int64_t
                                             std::vector<LossSpec> variants = {});
 void showValue(const DegenerateCase& c, std::ostream& os);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -16,7 +16,7 @@
 #include "reference/reference_backend.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 // A decision of the loss (a selection or the hinge) closer than the float32 distance noise but
@@ -323,4 +323,4 @@ std::string GoldenSummary::markdown() const {
   return out.str();
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -11,7 +11,7 @@
 #include "conformance/golden_fixtures.hpp"
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 enum class Verdict {
   kPass,
@@ -100,4 +100,4 @@ class GoldenSummary {
   int comparisons_ = 0;
 };
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

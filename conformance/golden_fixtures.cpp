@@ -11,7 +11,7 @@
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 double number_or_special(const nlohmann::json& v) {
@@ -122,4 +122,4 @@ std::optional<GoldenCase> golden_case(const std::string& id) {
   return std::nullopt;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

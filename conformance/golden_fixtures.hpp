@@ -9,7 +9,7 @@
 
 #include "conformance/evaluate.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct GoldenCase {
   std::string id;
@@ -45,4 +45,4 @@ void load_arrays(const std::string& directory, GoldenCase& c);
 const GoldenManifest& golden_manifest();
 std::optional<GoldenCase> golden_case(const std::string& id);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -1,7 +1,7 @@
 // Central differences: second-order accurate, one step size for every coordinate.
 #include "conformance/gradient_check.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 std::vector<double> central_difference_gradient(const ScalarFunction& f,
                                                 const std::vector<double>& x, double h) {
@@ -28,4 +28,4 @@ double directional_derivative(const ScalarFunction& f, const std::vector<double>
   return (f(up) - f(down)) / (2 * h);
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

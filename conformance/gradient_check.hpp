@@ -6,7 +6,7 @@
 #include <functional>
 #include <vector>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 using ScalarFunction = std::function<double(const std::vector<double>&)>;
 
@@ -18,4 +18,4 @@ std::vector<double> central_difference_gradient(const ScalarFunction& f,
 double directional_derivative(const ScalarFunction& f, const std::vector<double>& x,
                               const std::vector<double>& u, double h);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

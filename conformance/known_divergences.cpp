@@ -4,7 +4,7 @@
 #include <mutex>
 #include <set>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 // The float64 oracle computes in IEEE double on purpose (DESIGN.md: it is the semantics, not a
@@ -213,4 +213,4 @@ std::vector<KnownDivergence> unused_known_divergences() {
   return out;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

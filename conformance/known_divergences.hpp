@@ -9,7 +9,7 @@
 #include "conformance/tolerances.hpp"
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct KnownDivergence {
   std::string subject;   // backend name
@@ -47,4 +47,4 @@ std::vector<std::string> declared_traits(const NumericTraits& traits);
 // only may appear on this machine: stale entries, which fail a run that checked every fixture.
 std::vector<KnownDivergence> unused_known_divergences();
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 std::string to_string(LabelStructure structure) {
   switch (structure) {
@@ -56,4 +56,4 @@ std::vector<std::int64_t> make_labels(LabelStructure structure, std::int64_t bat
   return classes;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

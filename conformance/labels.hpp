@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 enum class LabelStructure {
   kSamplesPerClass,  // K samples in each class (the last class may be short)
@@ -31,4 +31,4 @@ std::vector<std::int64_t> make_labels(LabelStructure structure, std::int64_t bat
                                       std::int64_t value_scale, std::int64_t value_offset,
                                       std::mt19937_64& rng);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

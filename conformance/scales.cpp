@@ -7,7 +7,7 @@
 
 #include "conformance/separation.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 constexpr double kUnitRoundoff32 = 1.0 / (1 << 24);
@@ -132,4 +132,4 @@ double float64_loss_rounding_bound(const CaseInput& in, double loss) {
          4 * std::numeric_limits<double>::epsilon() * std::max(finite_loss, 1.0);
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -6,7 +6,7 @@
 #include "conformance/evaluate.hpp"
 #include "conformance/tolerances.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 // The size of one loss term: |margin| plus the largest distance the metric can produce from these
 // inputs (2·max‖x‖ for L2, 4·max‖x‖² for squared-L2, 2 for angular, max|D| for a matrix). Every
@@ -52,4 +52,4 @@ double loss_summation_bound(const CaseInput& input, const std::string& precision
 Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& input,
                               const std::string& precision);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 struct Entry {
@@ -166,4 +166,4 @@ std::int64_t first_unseparated_sample(const CaseInput& in, const std::vector<dou
   return -1;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

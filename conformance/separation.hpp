@@ -11,7 +11,7 @@
 
 #include "conformance/evaluate.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct Separation {
   // Distances that compete in a decision must differ by more than this (0: just differ).
@@ -36,4 +36,4 @@ std::vector<double> exact_distances(const CaseInput& input);
 std::int64_t first_unseparated_sample(const CaseInput& input, const std::vector<double>& distances,
                                       const Separation& separation, std::string* why = nullptr);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -13,7 +13,7 @@
 #include "reference/labels.hpp"
 #include "reference/masked_reductions.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 using reference::Direction;
@@ -418,4 +418,4 @@ double distance_to_subdifferential(const std::vector<double>& gradient,
   return max_norm(residual());
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

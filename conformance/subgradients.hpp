@@ -21,7 +21,7 @@
 
 #include "conformance/evaluate.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 struct TieSubdifferential {
   std::vector<double> fixed;  // the gradient of the terms without a tie
@@ -42,4 +42,4 @@ std::optional<TieSubdifferential> tie_subdifferential(const CaseInput& input);
 double distance_to_subdifferential(const std::vector<double>& gradient,
                                    const TieSubdifferential& set, double enough);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

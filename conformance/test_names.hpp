@@ -7,7 +7,7 @@
 
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 // gtest names allow only letters, digits and '_': a backend name such as "torch-tfa" becomes
 // "torch_tfa" in test names (filter with --gtest_filter='*torch_tfa*').
@@ -28,4 +28,4 @@ inline std::int64_t batch_for(const Backend& backend, std::int64_t wanted) {
   return backend.name() == "torch-tfa" ? std::min(wanted, kCubicBackendMaxBatch) : wanted;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -8,7 +8,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 // Two float32 evaluations of the same graph whose length-D dot products and reductions round in
@@ -144,4 +144,4 @@ std::string to_string(Regime regime) {
   return "?";
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

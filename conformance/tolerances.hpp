@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 enum class Quantity { kLoss, kGradient };
 
@@ -45,4 +45,4 @@ Tolerance finite_difference_tolerance(double evaluation_rounding, double step);
 std::string to_string(Quantity quantity);
 std::string to_string(Regime regime);
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

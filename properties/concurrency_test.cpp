@@ -20,7 +20,7 @@
 #include "sanitized.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 using tripletcheck_test::kSanitized;
@@ -141,8 +141,8 @@ TEST_P(Concurrency, SharedBackendGivesTheSingleThreadedBitsFromManyThreads) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, Concurrency, ::testing::ValuesIn(available_backends()),
                          [](const ::testing::TestParamInfo<const Backend*>& b) {
-                           return testing::test_name(*b.param);
+                           return conformance::test_name(*b.param);
                          });
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

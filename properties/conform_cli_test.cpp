@@ -22,7 +22,7 @@
 #include "temp_dir.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 namespace fs = std::filesystem;
@@ -378,7 +378,7 @@ TEST_F(ConformCli, TheChecklistFailsTheRuleAMutantBreaks) {
   std::vector<std::string> args = {"--backend", "mutant:semihard-greater-equal",
                                    "--backend", "mutant:labels-as-float32",
                                    "--checks",  "golden"};
-  for (const auto& rule : cli::conform::checklist_rules()) {
+  for (const auto& rule : conformance::checklist_rules()) {
     args.insert(args.end(), {"--golden-case", rule.fixture});
   }
   const std::string reports = report_dir("checklist");
@@ -396,7 +396,7 @@ TEST_F(ConformCli, TheChecklistFailsTheRuleAMutantBreaks) {
        {"large_ids_f32_b10_semihard_l2", "large_ids_f64_b10_semihard_l2"}}};
   for (const auto& b : j["backends"]) {
     const auto& own = broken.at(b["name"].get<std::string>());
-    EXPECT_EQ(b["checklist"].size(), cli::conform::checklist_rules().size()) << b["name"];
+    EXPECT_EQ(b["checklist"].size(), conformance::checklist_rules().size()) << b["name"];
     for (const auto& line : b["checklist"]) {
       const std::string fixture = line["fixture"];
       EXPECT_EQ(line["failed"].get<bool>(), own.count(fixture) == 1) << b["name"] << " " << fixture;
@@ -431,4 +431,4 @@ TEST(MutationCheck, EveryMutantIsCaughtAndTheControlPasses) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -12,7 +12,7 @@
 #include "conformance/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 struct Param {
@@ -31,7 +31,7 @@ TEST_P(Corpus, Replays) {
     GTEST_SKIP() << backend.name() << " takes no precomputed distances";
   }
   if (const auto own = property->own_oracle(backend); own.skipped) GTEST_SKIP() << own.note;
-  const auto run = cli::conform::check_stored_case(backend, *property, c.generated, {});
+  const auto run = conformance::check_stored_case(backend, *property, c.generated, {});
   EXPECT_TRUE(run.passed) << c.description << "\n" << run.message;
 }
 
@@ -55,4 +55,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, Corpus, ::testing::ValuesIn(all_params()),
                          });
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

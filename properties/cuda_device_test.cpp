@@ -32,15 +32,15 @@
 #endif
 
 namespace tripletcheck {
-namespace testing {
+namespace conformance {
 // The kernels' logic replayed on the CPU (cuda_logic_test.cpp).
 const Backend& cuda_emulation();
-}  // namespace testing
+}  // namespace conformance
 
 namespace {
 
-using testing::CaseInput;
-using testing::Evaluation;
+using conformance::CaseInput;
+using conformance::Evaluation;
 
 const Backend* cuda_backend() {
   for (const Backend* b : registered_backends()) {
@@ -110,7 +110,7 @@ TEST(CudaDevice, LargeBatchAgreesWithCpuAndRepeatsBitwise) {
 // The backend a parameter names: the emulation always, the GPU when there is one (else null and
 // `why` says why not).
 const Backend* under_test(bool device, std::string& why) {
-  if (!device) return &testing::cuda_emulation();
+  if (!device) return &conformance::cuda_emulation();
   const Backend* cuda = cuda_backend();
   if (cuda == nullptr) {
     why = "the cuda backend is not compiled in (no nvcc)";
@@ -123,7 +123,7 @@ const Backend* under_test(bool device, std::string& why) {
 
 // Loss and gradient within the cuda backend's oracle tolerances of the float64 reference.
 void expect_matches_reference(const Backend& backend, const CaseInput& in) {
-  using namespace testing;
+  using namespace conformance;
   const Evaluation actual = evaluate(backend, in, "float32");
   const Evaluation expected = evaluate(find_backend("reference"), in, "float64");
   const Agreement loss = compare_loss(actual.loss, expected.loss, loss_scale(in));
@@ -143,17 +143,18 @@ TEST_P(CudaAgainstReference, MultiBlockBatchesWithGradients) {
   std::string why;
   const Backend* backend = under_test(GetParam(), why);
   if (backend == nullptr) GTEST_SKIP() << why;
-  testing::GeneratorOptions options;
+  conformance::GeneratorOptions options;
   options.max_batch = 300;
   std::uint64_t seed = 300;
-  for (const LossSpec& spec : testing::all_variants()) {
+  for (const LossSpec& spec : conformance::all_variants()) {
     ++seed;
     SCOPED_TRACE(variant_name(spec) + " " + to_string(spec.metric));
     std::mt19937_64 rng(seed);
     std::vector<std::int64_t> labels =
-        testing::make_labels(testing::LabelStructure::kSamplesPerClass, 300, 6, 3, -5, rng);
-    const testing::GeneratedCase c = testing::build_generic_case(
-        spec, 300, 8, testing::LabelStructure::kSamplesPerClass, std::move(labels), seed, options);
+        conformance::make_labels(conformance::LabelStructure::kSamplesPerClass, 300, 6, 3, -5, rng);
+    const conformance::GeneratedCase c =
+        conformance::build_generic_case(spec, 300, 8, conformance::LabelStructure::kSamplesPerClass,
+                                        std::move(labels), seed, options);
     ASSERT_EQ(c.input.batch, 300);
     expect_matches_reference(*backend, c.input);
   }
@@ -178,7 +179,7 @@ TEST_P(CudaAgainstReference, PrecomputedMatricesThatAreNoMetric) {
   in.batch = in.dim = kBatch;
   in.values = values;
   for (std::int64_t i = 0; i < kBatch; ++i) in.labels.push_back(label(rng));
-  for (const LossSpec& spec : testing::all_variants()) {
+  for (const LossSpec& spec : conformance::all_variants()) {
     if (spec.metric != Metric::kL2) continue;  // the metric does not apply to a given D
     SCOPED_TRACE(variant_name(spec));
     in.spec = spec;

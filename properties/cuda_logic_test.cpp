@@ -29,7 +29,7 @@
 #include "reference/tf_scalar_ops.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 namespace logic = cuda_logic;
@@ -484,4 +484,4 @@ TEST(CudaLogicRowSummary, MergeOfAnySplitEqualsOneSequentialPass) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

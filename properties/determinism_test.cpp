@@ -70,9 +70,9 @@ class Determinism : public ::testing::TestWithParam<const Backend*> {};
 
 TEST_P(Determinism, ResultsDoNotDependOnTheInputsAddress) {
   const Backend& backend = *GetParam();
-  for (const LossSpec& spec : testing::all_variants()) {
+  for (const LossSpec& spec : conformance::all_variants()) {
     for (const std::int64_t wanted : kBatches) {
-      const std::int64_t batch = testing::batch_for(backend, wanted);
+      const std::int64_t batch = conformance::batch_for(backend, wanted);
       if (backend.capabilities().float32) check_alignment_invariance<float>(backend, spec, batch);
       if (backend.capabilities().float64) check_alignment_invariance<double>(backend, spec, batch);
     }
@@ -108,7 +108,7 @@ TEST_P(Determinism, TwoProcessesGiveTheSameBits) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, Determinism, ::testing::ValuesIn(available_backends()),
                          [](const ::testing::TestParamInfo<const Backend*>& b) {
-                           return testing::test_name(*b.param);
+                           return conformance::test_name(*b.param);
                          });
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "conformance/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 struct Param {
@@ -45,4 +45,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, Differential, ::testing::ValuesIn(all_params(
                          });
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -22,7 +22,7 @@
 #include "conformance/tolerances.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 // Batches are built so that float32 computes every distance exactly (dyadic coordinates with
@@ -344,4 +344,4 @@ TEST(EigenFixedCases, CapabilitiesAreDeclared) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -20,7 +20,7 @@
 #include "tripletcheck/options.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 using tripletcheck_test::npy_bytes;
@@ -661,4 +661,4 @@ const std::vector<BadInput>& bad_inputs() {
   return rows;
 }
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 
 // Usage and input errors exit 2 (tools/main.cpp).
 constexpr int kExitUsage = 2;
@@ -41,4 +41,4 @@ struct BadInput {
 
 const std::vector<BadInput>& bad_inputs();
 
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -20,7 +20,7 @@
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 using ::testing::HasSubstr;
@@ -190,4 +190,4 @@ TEST(ErrorTableRows, HaveUniqueNamesAndSomethingToRun) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

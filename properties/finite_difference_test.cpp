@@ -19,7 +19,7 @@
 #include "conformance/test_names.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 void classify(const GeneratedCase& c) {
@@ -160,4 +160,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, FiniteDifferences, ::testing::ValuesIn(float6
                          });
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

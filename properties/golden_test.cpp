@@ -14,7 +14,7 @@
 #include "reference/reference_backend.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 std::mutex summary_mutex;
@@ -130,4 +130,4 @@ class SummaryPrinter : public ::testing::Environment {
 const auto* const kSummary = ::testing::AddGlobalTestEnvironment(new SummaryPrinter);
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

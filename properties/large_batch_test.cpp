@@ -80,7 +80,7 @@ TEST_P(LargeBatch, ComputesWithinMemoryOrRefusesUpFront) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, LargeBatch, ::testing::ValuesIn(registered_backends()),
                          [](const ::testing::TestParamInfo<const Backend*>& b) {
-                           return testing::test_name(*b.param);
+                           return conformance::test_name(*b.param);
                          });
 
 }  // namespace

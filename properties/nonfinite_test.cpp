@@ -49,7 +49,7 @@ struct Case {
 std::vector<Case> cases() {
   std::vector<Case> out;
   for (const Backend* backend : available_backends()) {
-    for (const LossSpec& spec : testing::all_variants()) {
+    for (const LossSpec& spec : conformance::all_variants()) {
       out.push_back({backend->name() + "_" + variant_name(spec) + "_" + to_string(spec.metric),
                      backend, spec});
     }

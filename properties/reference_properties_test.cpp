@@ -13,7 +13,7 @@
 #include "conformance/scales.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 const Backend& reference() { return find_backend("reference"); }
@@ -50,4 +50,4 @@ RC_GTEST_PROP(ReferenceFloat32, TracksTheFloat64Oracle, ()) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

@@ -17,7 +17,7 @@
 #include "conformance/tolerances.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 // A backend as it is, except that it does not claim TF's tie rules (an exec port's default).
@@ -179,4 +179,4 @@ TEST(TieSubgradients, OneHotTiesAreAnotherSubgradientOrATiesFailure) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

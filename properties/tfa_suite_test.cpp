@@ -12,7 +12,7 @@
 #include "tripletcheck/half.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::testing {
+namespace tripletcheck::conformance {
 namespace {
 
 const nlohmann::json& vectors() {
@@ -104,4 +104,4 @@ TEST(TfaDoctests, ValuesOfTheDocstrings) {
 }
 
 }  // namespace
-}  // namespace tripletcheck::testing
+}  // namespace tripletcheck::conformance

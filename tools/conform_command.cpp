@@ -26,7 +26,7 @@
 namespace tripletcheck::cli {
 namespace {
 
-using namespace conform;
+using namespace conformance;
 
 struct ConformArgs {
   std::vector<std::string> backends;
@@ -41,14 +41,14 @@ struct ConformArgs {
   std::vector<std::string> properties;
   std::vector<std::string> golden_cases;
   std::vector<std::string> replay;
-  std::string corpus = testing::corpus_directory();
+  std::string corpus = conformance::corpus_directory();
   std::string save_to;  // empty: the corpus folder (registered backends), the report folder (exec)
   double exec_timeout = ExecOptions{}.timeout_seconds;
   bool no_save = false;
   bool fail_fast = false;
   std::string artifacts = "report";  // or "fail": TF float32 artifacts fail the run
   bool diagnose = true;
-  std::string fixtures = testing::golden_directory();
+  std::string fixtures = conformance::golden_directory();
 };
 
 void validate_args(ConformArgs& a) {
@@ -67,14 +67,14 @@ void validate_args(ConformArgs& a) {
     }
   }
   for (const auto& p : a.properties) {
-    if (testing::find_differential_property(p) == nullptr) {
+    if (conformance::find_differential_property(p) == nullptr) {
       std::string known;
-      for (const auto& d : testing::differential_properties()) known += " " + d.name;
+      for (const auto& d : conformance::differential_properties()) known += " " + d.name;
       throw InvalidArgument("--property", p, "unknown; known:" + known);
     }
   }
   if (!a.replay.empty()) {
-    for (const auto& file : a.replay) testing::read_corpus_case(file);  // bad file: usage error
+    for (const auto& file : a.replay) conformance::read_corpus_case(file);  // bad file: usage error
     if (a.checks.empty()) a.checks = {"corpus"};
   }
   if (a.checks.empty()) a.checks = {"golden", "corpus", "properties"};
@@ -152,7 +152,7 @@ void run(ConformArgs args) {
   base.artifacts_fail = args.artifacts == "fail";
   base.diagnose = args.diagnose;
   base.golden_cases = args.golden_cases;
-  base.corpus_files = args.replay.empty() ? testing::list_corpus(args.corpus) : args.replay;
+  base.corpus_files = args.replay.empty() ? conformance::list_corpus(args.corpus) : args.replay;
   base.property_names = args.properties;
   base.corpus_out = args.no_save ? "" : (args.save_to.empty() ? args.corpus : args.save_to);
   base.tripletcheck = this_program();

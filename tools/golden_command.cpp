@@ -21,7 +21,7 @@ namespace tripletcheck::cli {
 namespace {
 
 struct GoldenArgs {
-  std::string fixtures = testing::golden_directory();
+  std::string fixtures = conformance::golden_directory();
   std::vector<std::string> backends;  // empty: every available backend
   std::string report;                 // Markdown file to write, if any
 };
@@ -44,7 +44,7 @@ void run(const GoldenArgs& args) {
     report_file.open(args.report);
     if (!report_file) throw InvalidArgument("--report", args.report, "cannot write this file");
   }
-  const testing::GoldenManifest manifest = testing::load_golden_manifest(args.fixtures);
+  const conformance::GoldenManifest manifest = conformance::load_golden_manifest(args.fixtures);
   std::ostringstream report;
   report << "# Golden fixtures\n\n"
          << manifest.cases.size() << " cases from TensorFlow " << manifest.tensorflow
@@ -53,19 +53,19 @@ void run(const GoldenArgs& args) {
             "; bounds and reasons: conformance/tolerances.cpp.\n";
   int failures = 0;
   for (const Backend* backend : chosen_backends(args.backends)) {
-    testing::GoldenSummary summary;
+    conformance::GoldenSummary summary;
     int skipped = 0;
     std::string failure_lines;
-    Progress progress(backend->name(), static_cast<long>(manifest.cases.size()));
+    conformance::Progress progress(backend->name(), static_cast<long>(manifest.cases.size()));
     for (std::size_t k = 0; k < manifest.cases.size(); ++k) {
-      testing::GoldenCase c = manifest.cases[k];
-      if (!testing::supports(*backend, c)) {
+      conformance::GoldenCase c = manifest.cases[k];
+      if (!conformance::supports(*backend, c)) {
         ++skipped;
         continue;
       }
-      testing::load_arrays(args.fixtures, c);
-      for (const auto& precision : testing::golden_precisions(*backend, c)) {
-        const auto check = testing::check_golden_case(*backend, c, precision);
+      conformance::load_arrays(args.fixtures, c);
+      for (const auto& precision : conformance::golden_precisions(*backend, c)) {
+        const auto check = conformance::check_golden_case(*backend, c, precision);
         summary.add(c, check);
         if (check.failed()) failure_lines += check.describe_failure(c, backend->name());
       }

@@ -28,7 +28,7 @@
 namespace tripletcheck::cli {
 namespace {
 
-using namespace conform;
+using namespace conformance;
 
 struct MutationArgs {
   int cases = kDefaultCases;
@@ -63,14 +63,15 @@ std::string diagnosis_text(const BackendOutcome& b, const std::string& self) {
          std::to_string(best.failing) + ", contradicts " + std::to_string(best.contradicted) + ")";
 }
 
-std::string table(const RunOutcome& run, const std::vector<const mutants::MutationInfo*>& infos) {
+std::string table(const RunOutcome& run,
+                  const std::vector<const conformance::mutants::MutationInfo*>& infos) {
   std::ostringstream out;
   out << "| mutant | the mistake | semantics | verdict | caught by | cases | time | first failure "
          "| diagnosis names |\n|---|---|---|---|---|---:|---:|---|---|\n";
   for (std::size_t k = 0; k < run.backends.size(); ++k) {
     const BackendOutcome& b = run.backends[k];
     const auto& info = *infos[k];
-    const bool control = info.mutation == mutants::Mutation::kNone;
+    const bool control = info.mutation == conformance::mutants::Mutation::kNone;
     std::string verdict, caught_by = "-", first = "-";
     int cases = b.cases;
     if (!b.failures.empty()) {
@@ -97,21 +98,21 @@ void run(const MutationArgs& args) {
   if (args.cases <= 0) {
     throw InvalidArgument("--cases", std::to_string(args.cases), "must be positive");
   }
-  std::vector<const mutants::MutationInfo*> infos;
-  for (const auto& m : mutants::all_mutations()) {
+  std::vector<const conformance::mutants::MutationInfo*> infos;
+  for (const auto& m : conformance::mutants::all_mutations()) {
     if (args.mutants.empty() ||
         std::find(args.mutants.begin(), args.mutants.end(), m.name) != args.mutants.end()) {
       infos.push_back(&m);
     }
   }
   for (const auto& name : args.mutants) {
-    if (mutants::find_mutation(name) == nullptr) {
+    if (conformance::mutants::find_mutation(name) == nullptr) {
       throw InvalidArgument("--mutant", name, "unknown mutant");
     }
   }
   prepare_report_dir("--report-dir", args.report_dir);
   const auto start = std::chrono::steady_clock::now();
-  const GoldenSet golden = load_golden_set(testing::golden_directory());
+  const GoldenSet golden = load_golden_set(conformance::golden_directory());
 
   for (const auto& c : args.checks) {
     if (c != "golden" && c != "corpus" && c != "properties") {
@@ -130,7 +131,7 @@ void run(const MutationArgs& args) {
   options.seed = args.seed;
   options.cases = args.cases;
   options.max_size = kDefaultMaxSize;
-  options.corpus_files = testing::list_corpus(testing::corpus_directory());
+  options.corpus_files = conformance::list_corpus(conformance::corpus_directory());
   options.fail_fast = true;                          // a mutant is rejected by its first failure
   options.corpus_out = args.report_dir + "/corpus";  // never into the committed corpus
   options.tripletcheck = this_program();
@@ -156,13 +157,13 @@ void run(const MutationArgs& args) {
 
   bool all_rejected = true;
   for (const auto* info : infos) {
-    const auto backend = mutants::make_mutant_backend(info->mutation);
+    const auto backend = conformance::mutants::make_mutant_backend(info->mutation);
     BackendOutcome b = check_backend(*backend, options, golden);
     // What the diagnosis a porter gets would name for this mistake: every golden fixture.
     if (options.golden && !b.passed()) {
       b.suspects = check_backend(*backend, diagnosis_options, golden).suspects;
     }
-    const bool control = info->mutation == mutants::Mutation::kNone;
+    const bool control = info->mutation == conformance::mutants::Mutation::kNone;
     all_rejected = all_rejected && (control ? b.passed() : !b.passed());
     std::cerr << "mutation-check: " << backend->name() << ": "
               << (b.passed() ? (control ? "passed" : "SURVIVED")

@@ -8,7 +8,7 @@
 #include "conformance/mutants/mutant_losses.hpp"
 #include "reference/distances.hpp"
 
-namespace tripletcheck::mutants {
+namespace tripletcheck::conformance::mutants {
 namespace {
 
 using reference::FlushDenormalsGuard;
@@ -155,4 +155,4 @@ std::unique_ptr<Backend> make_mutant_backend(Mutation mutation) {
   return nullptr;
 }
 
-}  // namespace tripletcheck::mutants
+}  // namespace tripletcheck::conformance::mutants

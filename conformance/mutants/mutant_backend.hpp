@@ -8,7 +8,7 @@
 #include "conformance/mutants/mutation.hpp"
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::mutants {
+namespace tripletcheck::conformance::mutants {
 
 constexpr const char* kMutantPrefix = "mutant:";
 
@@ -16,4 +16,4 @@ constexpr const char* kMutantPrefix = "mutant:";
 // divergences), precomputed distances, and a claim of TF-exact ties like the reference's.
 std::unique_ptr<Backend> make_mutant_backend(Mutation mutation);
 
-}  // namespace tripletcheck::mutants
+}  // namespace tripletcheck::conformance::mutants

@@ -15,7 +15,7 @@
 #include "reference/tf_scalar_ops.hpp"
 #include "tripletcheck/half.hpp"
 
-namespace tripletcheck::mutants {
+namespace tripletcheck::conformance::mutants {
 
 using reference::Direction;
 using reference::LossOnDistances;
@@ -346,4 +346,4 @@ LossOnDistances<T> batch_all_loss(const Matrix<T>& d, const std::int64_t* labels
   return out;
 }
 
-}  // namespace tripletcheck::mutants
+}  // namespace tripletcheck::conformance::mutants

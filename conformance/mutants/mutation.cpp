@@ -2,7 +2,7 @@
 // it.
 #include "conformance/mutants/mutation.hpp"
 
-namespace tripletcheck::mutants {
+namespace tripletcheck::conformance::mutants {
 
 const std::vector<MutationInfo>& all_mutations() {
   static const std::vector<MutationInfo> list = {
@@ -76,4 +76,4 @@ const MutationInfo* find_mutation(std::string_view name) {
   return nullptr;
 }
 
-}  // namespace tripletcheck::mutants
+}  // namespace tripletcheck::conformance::mutants

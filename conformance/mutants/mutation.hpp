@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tripletcheck::mutants {
+namespace tripletcheck::conformance::mutants {
 
 enum class Mutation {
   kNone,                       // the control: no mistake, must pass
@@ -46,4 +46,4 @@ const std::vector<MutationInfo>& all_mutations();
 // nullptr when there is no mutation of that name.
 const MutationInfo* find_mutation(std::string_view name);
 
-}  // namespace tripletcheck::mutants
+}  // namespace tripletcheck::conformance::mutants

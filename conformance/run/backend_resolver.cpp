@@ -6,7 +6,7 @@
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/registry.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 bool starts_with(const std::string& text, const std::string& prefix) {
@@ -57,4 +57,4 @@ bool is_registered_backend(const Backend& backend) {
   return false;
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -9,7 +9,7 @@
 #include "conformance/run/exec_backend.hpp"
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 class BackendSet {
  public:
@@ -32,4 +32,4 @@ bool is_mutant_backend(const Backend& backend);
 // Registered backends are the ones the gtest suite runs, so only they get an RC_PARAMS replay.
 bool is_registered_backend(const Backend& backend);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

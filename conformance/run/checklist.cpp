@@ -1,7 +1,7 @@
 // The checklist's rules and their fixtures; golden_test checks that every fixture exists.
 #include "conformance/run/checklist.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 const std::vector<ChecklistRule>& checklist_rules() {
   static const std::vector<ChecklistRule> rules = {
@@ -34,4 +34,4 @@ const ChecklistRule* find_checklist_rule(const std::string& fixture) {
   return nullptr;
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 struct ChecklistRule {
   std::string rule;     // what TFA does
@@ -19,4 +19,4 @@ const std::vector<ChecklistRule>& checklist_rules();
 // nullptr when the fixture isolates no rule of the checklist.
 const ChecklistRule* find_checklist_rule(const std::string& fixture);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -16,40 +16,43 @@
 #include "conformance/scales.hpp"
 #include "tripletcheck/errors.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
-using testing::Quantity;
-using testing::Verdict;
+using conformance::Quantity;
+using conformance::Verdict;
 
 // The mutant's evaluation of a fixture in float32, or nothing where it cannot evaluate it.
-const std::optional<testing::Evaluation>& mutant_result(const mutants::MutationInfo& info,
-                                                        const testing::GoldenCase& c) {
+const std::optional<conformance::Evaluation>& mutant_result(const mutants::MutationInfo& info,
+                                                            const conformance::GoldenCase& c) {
   static std::mutex mutex;
-  static std::map<std::pair<std::string, std::string>, std::optional<testing::Evaluation>> cache;
+  static std::map<std::pair<std::string, std::string>, std::optional<conformance::Evaluation>>
+      cache;
   static std::map<std::string, std::unique_ptr<Backend>> backends;
   const std::lock_guard<std::mutex> lock(mutex);
   const auto key = std::make_pair(info.name, c.id);
   if (const auto it = cache.find(key); it != cache.end()) return it->second;
   auto& backend = backends[info.name];
   if (!backend) backend = mutants::make_mutant_backend(info.mutation);
-  std::optional<testing::Evaluation> result;
+  std::optional<conformance::Evaluation> result;
   try {
-    result = testing::evaluate(*backend, c.input, "float32");
+    result = conformance::evaluate(*backend, c.input, "float32");
   } catch (const Error&) {  // not evaluable by a mutant (its capabilities): no evidence
   }
   return cache[key] = std::move(result);
 }
 
 // Whether the mutant's value is the port's, within the tolerance the port was judged by.
-bool same_as_port(Quantity quantity, const testing::GoldenCase& c, const testing::QuantityCheck& q,
-                  const testing::Evaluation& port, const testing::Evaluation& mutant) {
+bool same_as_port(Quantity quantity, const conformance::GoldenCase& c,
+                  const conformance::QuantityCheck& q, const conformance::Evaluation& port,
+                  const conformance::Evaluation& mutant) {
   if (quantity == Quantity::kLoss) {
-    return testing::compare_loss(port.loss, mutant.loss, testing::loss_scale(c.input))
+    return conformance::compare_loss(port.loss, mutant.loss, conformance::loss_scale(c.input))
         .within(q.tolerance);
   }
-  const double term_scale = std::isfinite(c.loss) ? testing::gradient_term_scale(c.input) : 0;
-  return testing::compare_gradients(port.gradient, mutant.gradient, term_scale).within(q.tolerance);
+  const double term_scale = std::isfinite(c.loss) ? conformance::gradient_term_scale(c.input) : 0;
+  return conformance::compare_gradients(port.gradient, mutant.gradient, term_scale)
+      .within(q.tolerance);
 }
 
 }  // namespace
@@ -58,7 +61,7 @@ std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
                               const GoldenSet& golden) {
   const auto explainable = [](const JudgedComparison& j) {
     return j.check.precision == "float32" && j.check.failed() &&
-           j.check.failure_class != testing::FailureClass::kArtifact;
+           j.check.failure_class != conformance::FailureClass::kArtifact;
   };
   if (std::none_of(comparisons.begin(), comparisons.end(), explainable)) return {};
   std::vector<Suspect> suspects;
@@ -71,14 +74,14 @@ std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
       // float32 only: the mutants compute in TF's precision, the port's float64 results would
       // differ from them by rounding alone.
       if (j.check.precision != "float32") continue;
-      const testing::GoldenCase& c = golden.manifest.cases[j.case_index];
+      const conformance::GoldenCase& c = golden.manifest.cases[j.case_index];
       const auto& mutant = mutant_result(info, c);
       if (!mutant) continue;
       for (const auto quantity : {Quantity::kLoss, Quantity::kGradient}) {
         const auto& q = quantity == Quantity::kLoss ? j.check.loss : j.check.gradient;
         const bool same = same_as_port(quantity, c, q, j.check.actual, *mutant);
         if (q.verdict == Verdict::kFail &&
-            j.check.failure_class != testing::FailureClass::kArtifact) {
+            j.check.failure_class != conformance::FailureClass::kArtifact) {
           ++s.failing;
           s.reproduced += same;
         } else if (q.verdict == Verdict::kPass) {
@@ -103,4 +106,4 @@ std::string describe(const Suspect& s) {
          " of " + std::to_string(s.passing) + " passing ones)";
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

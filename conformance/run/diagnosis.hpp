@@ -11,12 +11,12 @@
 #include "conformance/run/runner.hpp"
 #include "conformance/golden_check.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 // One golden comparison of the port, as judged.
 struct JudgedComparison {
   std::size_t case_index = 0;  // into GoldenSet::manifest.cases
-  testing::GoldenCheck check;
+  conformance::GoldenCheck check;
 };
 
 // The mutants ranked by how many failing float32 comparisons (loss and gradient counted apart)
@@ -29,4 +29,4 @@ std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
 // "behaves like <mistake> (reproduces 9 of 9 failing comparisons; ...)": one line for reports.
 std::string describe(const Suspect& s);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

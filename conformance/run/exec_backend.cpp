@@ -21,7 +21,7 @@
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 namespace fs = std::filesystem;
@@ -85,7 +85,7 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
  private:
   std::string traits_note() const {
     std::string names;
-    for (const auto& t : testing::declared_traits(caps_.traits)) {
+    for (const auto& t : conformance::declared_traits(caps_.traits)) {
       names += (names.empty() ? "" : ", ") + t;
     }
     return names.empty() ? "" : "; numeric traits declared: " + names;
@@ -176,8 +176,8 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
   }
 
   void read_traits(const json& j) {
-    for (const auto& name : string_list(j, "traits", testing::numeric_trait_names(), {})) {
-      testing::set_numeric_trait(caps_.traits, name);
+    for (const auto& name : string_list(j, "traits", conformance::numeric_trait_names(), {})) {
+      conformance::set_numeric_trait(caps_.traits, name);
     }
   }
 
@@ -320,4 +320,4 @@ std::unique_ptr<Backend> make_exec_backend(const std::string& command, const Exe
   return std::make_unique<ExecBackend>(command, options);
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -7,7 +7,7 @@
 
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 constexpr const char* kExecPrefix = "exec:";
 
@@ -24,4 +24,4 @@ struct ExecOptions {
 std::unique_ptr<Backend> make_exec_backend(const std::string& command,
                                            const ExecOptions& options = {});
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -5,7 +5,7 @@
 #include "conformance/run/checklist.hpp"
 #include "conformance/run/report.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 using nlohmann::json;
@@ -114,7 +114,7 @@ std::string json_report(const RunOutcome& run) {
                      {"dtype", e.dtype},
                      {"category", e.category},
                      {"variant", e.variant},
-                     {"quantity", testing::to_string(e.quantity)},
+                     {"quantity", conformance::to_string(e.quantity)},
                      {"reason", e.reason}});
   }
   json unavailable = json::array();
@@ -142,4 +142,4 @@ std::string json_report(const RunOutcome& run) {
   return j.dump(1) + "\n";
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -6,7 +6,7 @@
 #include "bench/report/format.hpp"
 #include "conformance/run/report.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 std::string xml(const std::string& text) { return report::html_escape(text); }
@@ -74,4 +74,4 @@ std::string junit_report(const RunOutcome& run) {
   return out.str();
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

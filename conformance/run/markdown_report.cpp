@@ -11,7 +11,7 @@
 #include "conformance/run/report.hpp"
 #include "conformance/tolerances.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 std::string join(const std::set<std::string>& items) {
@@ -139,7 +139,7 @@ void verdict_section(std::ostringstream& out, const BackendOutcome& b) {
     out << "\n";
   } else if (std::any_of(b.failures.begin(), b.failures.end(), [&](const Failure& f) {
                return f.kind == CheckKind::kGolden && !f.error &&
-                      f.failure_class != testing::FailureClass::kArtifact;
+                      f.failure_class != conformance::FailureClass::kArtifact;
              })) {
     // Only golden failures are diagnosed: the mutants are compared with the port on TF's inputs.
     out << "Diagnosis: no mistake of the catalogue reproduces the failing golden fixtures.\n\n";
@@ -335,7 +335,7 @@ std::string markdown_report(const RunOutcome& run) {
   out << "\n";
   for (const auto& e : run.stale) {
     out << "**FAIL: stale known divergence** " << e.subject << "/" << e.dtype << "/" << e.category
-        << "/" << e.variant << "/" << testing::to_string(e.quantity)
+        << "/" << e.variant << "/" << conformance::to_string(e.quantity)
         << " matched no failing comparison: the divergence is gone, remove the entry from "
            "conformance/known_divergences.cpp (or mark it as one that may appear, if it "
            "depends on the machine).\n";
@@ -343,4 +343,4 @@ std::string markdown_report(const RunOutcome& run) {
   return out.str();
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

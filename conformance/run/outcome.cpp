@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 std::string to_string(CheckKind kind) {
   switch (kind) {
@@ -20,7 +20,7 @@ std::string to_string(CheckKind kind) {
 int severity(const Failure& f) { return f.error ? -1 : static_cast<int>(f.failure_class); }
 
 std::string class_name(const Failure& f) {
-  return f.error ? "error" : testing::to_string(f.failure_class);
+  return f.error ? "error" : conformance::to_string(f.failure_class);
 }
 
 int BackendOutcome::failing() const {
@@ -59,13 +59,13 @@ const std::vector<std::string>& VariantMatrix::metrics() {
   return m;
 }
 
-std::pair<std::string, std::string> VariantMatrix::key(const testing::CaseInput& input) {
+std::pair<std::string, std::string> VariantMatrix::key(const conformance::CaseInput& input) {
   return {variant_name(input.spec),
           input.precomputed ? std::string("precomputed") : to_string(input.spec.metric)};
 }
 
-void VariantMatrix::add(const testing::CaseInput& input, bool gradient,
-                        const testing::Agreement& agreement) {
+void VariantMatrix::add(const conformance::CaseInput& input, bool gradient,
+                        const conformance::Agreement& agreement) {
   if (!agreement.nonfinite_match) return;
   Cell& c = cell(input);
   double& abs = gradient ? c.grad_abs : c.loss_abs;
@@ -97,4 +97,4 @@ bool RunOutcome::passed() const {
                      [](const BackendOutcome& b) { return b.passed(); });
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -15,7 +15,7 @@
 #include "conformance/golden_check.hpp"
 #include "conformance/known_divergences.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 enum class CheckKind { kGolden, kCorpus, kProperty };
 std::string to_string(CheckKind kind);
@@ -30,7 +30,7 @@ struct Failure {
   // What kind of difference it is (golden comparisons are classified; properties and the corpus
   // compare against the float64 oracle on ordinary inputs: semantics), and for a TF float32
   // artifact the numeric trait that explains it.
-  testing::FailureClass failure_class = testing::FailureClass::kSemantics;
+  conformance::FailureClass failure_class = conformance::FailureClass::kSemantics;
   std::string artifact_trait;
   bool error = false;  // the evaluation raised an error: no values to judge
 };
@@ -57,7 +57,7 @@ struct Cell {
   int cases = 0;
   int failures = 0;
   int artifacts = 0;  // as CheckResult::artifacts
-  // The golden fixtures of ordinary inputs (testing::is_ordinary_category): a cell that fails
+  // The golden fixtures of ordinary inputs (conformance::is_ordinary_category): a cell that fails
   // only on edge cases is usable where a cell failing here is not.
   int ordinary_cases = 0;
   int ordinary_failures = 0;
@@ -74,11 +74,12 @@ class VariantMatrix {
  public:
   static const std::vector<std::string>& variants();  // hard, hard-soft, semihard
   static const std::vector<std::string>& metrics();   // L2, squared-L2, angular, precomputed
-  static std::pair<std::string, std::string> key(const testing::CaseInput& input);
+  static std::pair<std::string, std::string> key(const conformance::CaseInput& input);
 
-  Cell& cell(const testing::CaseInput& input) { return cells_[key(input)]; }
+  Cell& cell(const conformance::CaseInput& input) { return cells_[key(input)]; }
   // Worst errors: only comparisons whose non-finite pattern matched carry a meaningful number.
-  void add(const testing::CaseInput& input, bool gradient, const testing::Agreement& agreement);
+  void add(const conformance::CaseInput& input, bool gradient,
+           const conformance::Agreement& agreement);
   const Cell* find(const std::string& variant, const std::string& metric) const;
 
  private:
@@ -113,7 +114,7 @@ struct BackendOutcome {
   std::vector<CheckResult> checks;
   std::vector<Failure> failures;
   VariantMatrix matrix;
-  testing::GoldenSummary golden;
+  conformance::GoldenSummary golden;
   bool golden_complete = false;  // every fixture was checked (stale entries are judged then)
   struct KnownUse {
     int comparisons = 0;
@@ -134,7 +135,7 @@ struct BackendOutcome {
   std::vector<Suspect> suspects;
   std::vector<ChecklistResult> checklist;  // the checklist fixtures that were compared
   bool counts(const Failure& f) const {
-    return artifacts_fail || f.error || f.failure_class != testing::FailureClass::kArtifact;
+    return artifacts_fail || f.error || f.failure_class != conformance::FailureClass::kArtifact;
   }
   // Failures that count against the verdict.
   int failing() const;
@@ -162,11 +163,11 @@ struct RunSettings {
 struct RunOutcome {
   RunSettings settings;
   std::vector<BackendOutcome> backends;
-  std::vector<testing::KnownDivergence> stale;  // entries that matched nothing
+  std::vector<conformance::KnownDivergence> stale;  // entries that matched nothing
   // Registered backends that cannot run here, with the reason: a skip, never a pass.
   std::vector<std::pair<std::string, std::string>> unavailable;
   double seconds = 0;
   bool passed() const;
 };
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

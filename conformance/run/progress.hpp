@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-namespace tripletcheck::cli {
+namespace tripletcheck::conformance {
 
 class Progress {
  public:
@@ -38,4 +38,4 @@ class Progress {
   long last_ = 0;
 };
 
-}  // namespace tripletcheck::cli
+}  // namespace tripletcheck::conformance

@@ -7,11 +7,11 @@
 #include <chrono>
 #include <sstream>
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 namespace rcd = rc::detail;
-using testing::GeneratedCase;
+using conformance::GeneratedCase;
 
 // Time-bounded runs go in chunks of this many cases, each chunk with its own seed, so that every
 // chunk still sweeps RapidCheck's sizes from small to large.
@@ -27,11 +27,11 @@ std::string unquoted(const std::string& tag) {
 
 // Collects the comparisons of the case being evaluated and hands them on when the case counts:
 // shrinking attempts are dropped, the final (shrunk) case is kept for the caller.
-class Recorder final : public testing::AgreementSink, public rcd::TestListener {
+class Recorder final : public conformance::AgreementSink, public rcd::TestListener {
  public:
   explicit Recorder(const CaseCallback& on_case) : on_case_(on_case) {}
 
-  void record(const testing::AgreementRecord& r) override {
+  void record(const conformance::AgreementRecord& r) override {
     pending.push_back({r.precision, r.quantity, r.against, r.agreement, r.within});
   }
   void onTestCaseFinished(const rcd::CaseDescription& d) override {
@@ -111,14 +111,14 @@ bool check_once(const rcd::Property& property, const std::string& id, const rcd:
 
 }  // namespace
 
-std::string property_test_id(const Backend& backend, const testing::DifferentialProperty& p) {
+std::string property_test_id(const Backend& backend, const conformance::DifferentialProperty& p) {
   return backend.name() + ": " + p.description;  // as differential_test.cpp's rc::check
 }
 
-PropertyRun run_property(const Backend& backend, const testing::DifferentialProperty& property,
+PropertyRun run_property(const Backend& backend, const conformance::DifferentialProperty& property,
                          const PropertyParams& params, const CaseCallback& on_case) {
   Recorder recorder(on_case);
-  const testing::ScopedAgreementSink sink(recorder);
+  const conformance::ScopedAgreementSink sink(recorder);
   // generate() then check(), exactly as the gtest body does, so the same seed draws the same
   // cases and the reproduce string replays there.
   const rcd::Property rc_property = rcd::toProperty([&] {
@@ -155,10 +155,11 @@ PropertyRun run_property(const Backend& backend, const testing::DifferentialProp
   return run;
 }
 
-PropertyRun check_stored_case(const Backend& backend, const testing::DifferentialProperty& property,
+PropertyRun check_stored_case(const Backend& backend,
+                              const conformance::DifferentialProperty& property,
                               const GeneratedCase& stored, const CaseCallback& on_case) {
   Recorder recorder(on_case);
-  const testing::ScopedAgreementSink sink(recorder);
+  const conformance::ScopedAgreementSink sink(recorder);
   const rcd::Property rc_property = rcd::toProperty([&] {
     recorder.current = stored;
     property.check(backend, stored);
@@ -171,4 +172,4 @@ PropertyRun check_stored_case(const Backend& backend, const testing::Differentia
   return run;
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

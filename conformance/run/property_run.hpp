@@ -13,7 +13,7 @@
 #include "conformance/agreement_sink.hpp"
 #include "conformance/differential_properties.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 struct PropertyParams {
   std::uint64_t seed = 0;
@@ -25,15 +25,15 @@ struct PropertyParams {
 // A comparison as recorded during one case (AgreementRecord without the pointer to the case).
 struct RecordedAgreement {
   std::string precision;
-  testing::Quantity quantity = testing::Quantity::kLoss;
+  conformance::Quantity quantity = conformance::Quantity::kLoss;
   std::string against;
-  testing::Agreement agreement;
+  conformance::Agreement agreement;
   bool within = true;
 };
 
 // Called once for every case that ran to the end (not for shrinking attempts).
 using CaseCallback =
-    std::function<void(const testing::GeneratedCase&, const std::vector<std::string>& tags,
+    std::function<void(const conformance::GeneratedCase&, const std::vector<std::string>& tags,
                        const std::vector<RecordedAgreement>& agreements)>;
 
 struct PropertyRun {
@@ -45,18 +45,20 @@ struct PropertyRun {
   std::string message;              // RapidCheck's failure description, with the property's log
   std::string counterexample;       // the shrunk case as RapidCheck shows it
   std::string reproduce;            // "reproduce=..." for RC_PARAMS, when the property failed
-  std::optional<testing::GeneratedCase> shrunk;
+  std::optional<conformance::GeneratedCase> shrunk;
   std::vector<RecordedAgreement> failing_agreements;  // the comparisons of the shrunk case
 };
 
 // The RapidCheck test id: the same as the gtest suite's, so `reproduce` works there.
-std::string property_test_id(const Backend& backend, const testing::DifferentialProperty& p);
+std::string property_test_id(const Backend& backend, const conformance::DifferentialProperty& p);
 
-PropertyRun run_property(const Backend& backend, const testing::DifferentialProperty& property,
+PropertyRun run_property(const Backend& backend, const conformance::DifferentialProperty& property,
                          const PropertyParams& params, const CaseCallback& on_case);
 
 // One stored case through the property's check (the corpus replay).
-PropertyRun check_stored_case(const Backend& backend, const testing::DifferentialProperty& property,
-                              const testing::GeneratedCase& stored, const CaseCallback& on_case);
+PropertyRun check_stored_case(const Backend& backend,
+                              const conformance::DifferentialProperty& property,
+                              const conformance::GeneratedCase& stored,
+                              const CaseCallback& on_case);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

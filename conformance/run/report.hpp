@@ -6,7 +6,7 @@
 
 #include "conformance/run/outcome.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 std::string markdown_report(const RunOutcome& run);
 std::string json_report(const RunOutcome& run);
@@ -15,4 +15,4 @@ std::string junit_report(const RunOutcome& run);
 // Shared by the writers: "1.2e-07", or "-" for a cell without comparisons.
 std::string short_number(double value);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

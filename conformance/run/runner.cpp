@@ -22,12 +22,12 @@
 #include "conformance/test_names.hpp"
 #include "tripletcheck/errors.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-using testing::GeneratedCase;
+using conformance::GeneratedCase;
 
 // Evaluations that raise an error (an exec program that crashes, say) before the backend is
 // given up on: past a few, the rest would only repeat the same message.
@@ -52,7 +52,7 @@ std::string first_line(const std::string& text) {
   return text.substr(start, text.find('\n', start) - start);
 }
 
-std::string case_label(const testing::CaseInput& in) {
+std::string case_label(const conformance::CaseInput& in) {
   return variant_name(in.spec) + "/" +
          (in.precomputed ? "precomputed" : to_string(in.spec.metric)) +
          " B=" + std::to_string(in.batch) + (in.precomputed ? "" : " D=" + std::to_string(in.dim));
@@ -62,8 +62,8 @@ std::string case_label(const testing::CaseInput& in) {
 std::string property_failure_summary(const PropertyRun& run) {
   for (const auto& a : run.failing_agreements) {
     if (!a.within) {
-      return a.precision + " " + testing::to_string(a.quantity) + " against " + a.against + ": " +
-             a.agreement.describe();
+      return a.precision + " " + conformance::to_string(a.quantity) + " against " + a.against +
+             ": " + a.agreement.describe();
     }
   }
   // RapidCheck: "<file>:<line>:\nRC_ASSERT(<expression>)\n\nExpands to:\n...", or
@@ -92,16 +92,16 @@ class BackendRun {
 
  private:
   void add_failure(Failure failure);
-  void add_checklist(const testing::GoldenCase& c, const testing::GoldenCheck& check);
+  void add_checklist(const conformance::GoldenCase& c, const conformance::GoldenCheck& check);
   // Writes the shrunk case of a failing property into the corpus folder and adds its replay.
-  void save_to_corpus(const testing::DifferentialProperty& property, const PropertyRun& run,
+  void save_to_corpus(const conformance::DifferentialProperty& property, const PropertyRun& run,
                       Failure& failure);
   void add_error(const CheckKind kind, const std::string& check, const std::string& message);
   std::string conform_command(const std::string& rest) const {
     return options_.tripletcheck + " conform --backend " + shell_quote(backend_.name()) + " " +
            rest;
   }
-  void record_edges(const testing::CaseInput& in, const std::vector<std::string>& edges,
+  void record_edges(const conformance::CaseInput& in, const std::vector<std::string>& edges,
                     CheckResult& result) {
     Cell& cell = out_.matrix.cell(in);
     for (const auto& e : edges) {
@@ -125,7 +125,8 @@ void BackendRun::add_failure(Failure failure) {
   if (counts && options_.fail_fast) out_.stopped = "stopped at the first failure (--fail-fast)";
 }
 
-void BackendRun::add_checklist(const testing::GoldenCase& c, const testing::GoldenCheck& check) {
+void BackendRun::add_checklist(const conformance::GoldenCase& c,
+                               const conformance::GoldenCheck& check) {
   ChecklistResult r;
   r.fixture = c.id;
   r.tf_loss = c.loss;
@@ -134,13 +135,13 @@ void BackendRun::add_checklist(const testing::GoldenCase& c, const testing::Gold
   r.gradient_pattern_differs = !check.gradient.agreement.nonfinite_match;
   r.failed = check.failed();
   if (r.failed) {
-    r.verdict = "**FAIL** (" + testing::to_string(check.failure_class) + ")";
-  } else if (check.loss.verdict != testing::Verdict::kPass ||
-             check.gradient.verdict != testing::Verdict::kPass) {
+    r.verdict = "**FAIL** (" + conformance::to_string(check.failure_class) + ")";
+  } else if (check.loss.verdict != conformance::Verdict::kPass ||
+             check.gradient.verdict != conformance::Verdict::kPass) {
     const auto& excused =
-        check.loss.verdict != testing::Verdict::kPass ? check.loss : check.gradient;
-    r.verdict = excused.verdict == testing::Verdict::kIllConditioned ? "pass (near tie)"
-                : excused.verdict == testing::Verdict::kKnownDivergence
+        check.loss.verdict != conformance::Verdict::kPass ? check.loss : check.gradient;
+    r.verdict = excused.verdict == conformance::Verdict::kIllConditioned ? "pass (near tie)"
+                : excused.verdict == conformance::Verdict::kKnownDivergence
                     ? "pass (known divergence)"
                     : "pass (another subgradient at a tie)";
   } else {
@@ -149,9 +150,9 @@ void BackendRun::add_checklist(const testing::GoldenCase& c, const testing::Gold
   out_.checklist.push_back(std::move(r));
 }
 
-void BackendRun::save_to_corpus(const testing::DifferentialProperty& property,
+void BackendRun::save_to_corpus(const conformance::DifferentialProperty& property,
                                 const PropertyRun& run, Failure& failure) {
-  testing::CorpusCase saved;
+  conformance::CorpusCase saved;
   saved.property = property.name;
   saved.description = failure.summary;
   saved.found_by = backend_.name();
@@ -163,9 +164,9 @@ void BackendRun::save_to_corpus(const testing::DifferentialProperty& property,
   saved.date = utc_now();
   saved.generated = *run.shrunk;
   const fs::path file =
-      fs::path(options_.corpus_out) / testing::corpus_file_name(backend_.name(), saved);
+      fs::path(options_.corpus_out) / conformance::corpus_file_name(backend_.name(), saved);
   try {
-    testing::write_corpus_case(file.string(), saved);
+    conformance::write_corpus_case(file.string(), saved);
     failure.corpus_file = display_path(file.string());
     failure.replay.push_back(conform_command("--replay " + shell_quote(failure.corpus_file)));
   } catch (const Error& e) {
@@ -194,21 +195,21 @@ void BackendRun::golden() {
     progress.emplace(backend_.name() + " golden", static_cast<long>(cases.size()));
   bool complete = options_.golden_cases.empty();
   for (std::size_t k = 0; k < cases.size() && !stopped(); ++k) {
-    const testing::GoldenCase& c = cases[k];
+    const conformance::GoldenCase& c = cases[k];
     if (!options_.golden_cases.empty() &&
         std::find(options_.golden_cases.begin(), options_.golden_cases.end(), c.id) ==
             options_.golden_cases.end()) {
       continue;
     }
     const auto start = Clock::now();
-    if (!testing::supports(backend_, c)) {
+    if (!conformance::supports(backend_, c)) {
       ++out_.check(CheckKind::kGolden, c.category).skipped;
       continue;
     }
-    for (const auto& precision : testing::golden_precisions(backend_, c)) {
-      testing::GoldenCheck check;
+    for (const auto& precision : conformance::golden_precisions(backend_, c)) {
+      conformance::GoldenCheck check;
       try {
-        check = testing::check_golden_case(backend_, c, precision);
+        check = conformance::check_golden_case(backend_, c, precision);
       } catch (const Unsupported&) {
         ++out_.check(CheckKind::kGolden, c.category).skipped;
         continue;
@@ -230,22 +231,23 @@ void BackendRun::golden() {
         const bool gradient = q == &check.gradient;
         // Excused comparisons (a near tie decides, or a listed divergence) would only hide the
         // backend's real agreement behind TF's or the oracle's own problem.
-        if (q->verdict == testing::Verdict::kPass || q->verdict == testing::Verdict::kFail) {
+        if (q->verdict == conformance::Verdict::kPass ||
+            q->verdict == conformance::Verdict::kFail) {
           out_.matrix.add(c.input, gradient, q->agreement);
         }
-        if (q->verdict != testing::Verdict::kKnownDivergence) continue;
-        const auto* entry = testing::find_known_divergence(
+        if (q->verdict != conformance::Verdict::kKnownDivergence) continue;
+        const auto* entry = conformance::find_known_divergence(
             backend_.name(), backend_.capabilities().traits, precision, c.category,
             variant_name(c.input.spec),
-            gradient ? testing::Quantity::kGradient : testing::Quantity::kLoss);
+            gradient ? conformance::Quantity::kGradient : conformance::Quantity::kLoss);
         if (entry == nullptr) continue;
         auto& use = out_.known_divergences_used[entry->subject + "/" + entry->dtype + "/" +
                                                 entry->category + "/" + entry->variant + "/" +
-                                                testing::to_string(entry->quantity)];
+                                                conformance::to_string(entry->quantity)];
         ++use.comparisons;
         use.reason = entry->reason;
       }
-      const bool ordinary = testing::is_ordinary_category(c.category);
+      const bool ordinary = conformance::is_ordinary_category(c.category);
       cell.ordinary_cases += ordinary;
       judged_.push_back({k, check});
       if (precision == c.dtype && find_checklist_rule(c.id) != nullptr) add_checklist(c, check);
@@ -260,7 +262,7 @@ void BackendRun::golden() {
       f.details = lines;
       if (!f.artifact_trait.empty()) {
         f.details += "  TF float32 artifact (" + f.artifact_trait +
-                     "): " + testing::trait_fix(f.artifact_trait) + "\n";
+                     "): " + conformance::trait_fix(f.artifact_trait) + "\n";
       }
       f.replay.push_back(conform_command("--checks golden --golden-case " + c.id));
       if (out_.counts(f)) {
@@ -286,22 +288,22 @@ void BackendRun::corpus() {
     if (stopped()) break;
     const std::string name = fs::path(path).filename().string();
     const auto start = Clock::now();
-    testing::CorpusCase stored;
+    conformance::CorpusCase stored;
     try {
-      stored = testing::read_corpus_case(path);
+      stored = conformance::read_corpus_case(path);
     } catch (const Error& e) {
       ++out_.check(CheckKind::kCorpus, name).cases;
       add_error(CheckKind::kCorpus, name, e.what());
       continue;
     }
-    const auto* property = testing::find_differential_property(stored.property);
-    const testing::CaseInput& in = stored.generated.input;
+    const auto* property = conformance::find_differential_property(stored.property);
+    const conformance::CaseInput& in = stored.generated.input;
     if (property == nullptr) {
       ++out_.check(CheckKind::kCorpus, name).cases;
       add_error(CheckKind::kCorpus, name, "unknown property \"" + stored.property + "\"");
       continue;
     }
-    if (!testing::implements(backend_, in)) {
+    if (!conformance::implements(backend_, in)) {
       auto& result = out_.check(CheckKind::kCorpus, name);
       ++result.skipped;
       result.note = "not implemented by this backend (" + case_label(in) + ")";
@@ -317,7 +319,7 @@ void BackendRun::corpus() {
     const auto on_case = [&](const GeneratedCase& c, const std::vector<std::string>&,
                              const std::vector<RecordedAgreement>& agreements) {
       for (const auto& a : agreements) {
-        out_.matrix.add(c.input, a.quantity == testing::Quantity::kGradient, a.agreement);
+        out_.matrix.add(c.input, a.quantity == conformance::Quantity::kGradient, a.agreement);
       }
     };
     const PropertyRun run = check_stored_case(backend_, *property, stored.generated, on_case);
@@ -326,12 +328,12 @@ void BackendRun::corpus() {
     result.note = stored.property;
     result.seconds = seconds_since(start);
     ++out_.matrix.cell(in).cases;
-    record_edges(in, testing::edge_classes(in, testing::exact_distances(in)), result);
+    record_edges(in, conformance::edge_classes(in, conformance::exact_distances(in)), result);
     if (run.passed) continue;
     ++result.failures;
     ++out_.matrix.cell(in).failures;
     for (const auto& a : run.failing_agreements) {
-      out_.matrix.add(in, a.quantity == testing::Quantity::kGradient, a.agreement);
+      out_.matrix.add(in, a.quantity == conformance::Quantity::kGradient, a.agreement);
     }
     Failure f;
     f.kind = CheckKind::kCorpus;
@@ -346,8 +348,8 @@ void BackendRun::corpus() {
 }
 
 void BackendRun::properties() {
-  std::vector<const testing::DifferentialProperty*> chosen;
-  for (const auto& p : testing::differential_properties()) {
+  std::vector<const conformance::DifferentialProperty*> chosen;
+  for (const auto& p : conformance::differential_properties()) {
     if (options_.property_names.empty() ||
         std::find(options_.property_names.begin(), options_.property_names.end(), p.name) !=
             options_.property_names.end()) {
@@ -385,7 +387,7 @@ void BackendRun::properties() {
       ++cell.cases;
       cell.edge_classes.insert(tags.begin(), tags.end());
       for (const auto& a : agreements) {
-        out_.matrix.add(c.input, a.quantity == testing::Quantity::kGradient, a.agreement);
+        out_.matrix.add(c.input, a.quantity == conformance::Quantity::kGradient, a.agreement);
       }
       if (progress && !by_time) progress->update(++done);
     };
@@ -418,20 +420,20 @@ void BackendRun::properties() {
     f.summary = property_failure_summary(run);
     f.details = run.message + (run.counterexample.empty() ? "" : "\n" + run.counterexample);
     if (run.shrunk) {
-      const testing::CaseInput& in = run.shrunk->input;
+      const conformance::CaseInput& in = run.shrunk->input;
       f.summary = "[" + case_label(in) + "] " + f.summary;
       Cell& cell = out_.matrix.cell(in);
       ++cell.cases;
       ++cell.failures;
       for (const auto& a : run.failing_agreements) {
-        out_.matrix.add(in, a.quantity == testing::Quantity::kGradient, a.agreement);
+        out_.matrix.add(in, a.quantity == conformance::Quantity::kGradient, a.agreement);
       }
       if (!options_.corpus_out.empty()) save_to_corpus(*property, run, f);
     }
     if (is_registered_backend(backend_) && !run.reproduce.empty()) {
       f.replay.push_back("RC_PARAMS=\"" + run.reproduce + "\" " + options_.gtest_binary +
                          " --gtest_filter='Backends/Differential.Holds/" +
-                         testing::test_name(backend_) + "_" + property->name + "'");
+                         conformance::test_name(backend_) + "_" + property->name + "'");
     }
     f.replay.push_back(conform_command("--checks properties --property " + property->name +
                                        " --seed " + std::to_string(options_.seed) + " --cases " +
@@ -456,10 +458,11 @@ std::string shell_quote(const std::string& text) {
 GoldenSet load_golden_set(const std::string& directory) {
   GoldenSet set;
   set.directory = directory;
-  set.manifest = testing::load_golden_manifest(directory);
+  set.manifest = conformance::load_golden_manifest(directory);
   for (auto& c : set.manifest.cases) {
-    testing::load_arrays(directory, c);
-    set.edge_classes.push_back(testing::edge_classes(c.input, testing::exact_distances(c.input)));
+    conformance::load_arrays(directory, c);
+    set.edge_classes.push_back(
+        conformance::edge_classes(c.input, conformance::exact_distances(c.input)));
   }
   return set;
 }
@@ -484,4 +487,4 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
   return out;
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

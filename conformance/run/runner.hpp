@@ -11,7 +11,7 @@
 #include "conformance/golden_fixtures.hpp"
 #include "tripletcheck/backend.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 struct RunOptions {
   std::uint64_t seed = 0;
@@ -36,7 +36,7 @@ struct RunOptions {
 // The golden fixtures with their arrays and edge classes, loaded once for every backend.
 struct GoldenSet {
   std::string directory;
-  testing::GoldenManifest manifest;
+  conformance::GoldenManifest manifest;
   std::vector<std::vector<std::string>> edge_classes;  // per case
 };
 GoldenSet load_golden_set(const std::string& directory);
@@ -47,4 +47,4 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
 // 'text' quoted for a POSIX shell when it needs it.
 std::string shell_quote(const std::string& text);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

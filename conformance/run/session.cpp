@@ -9,7 +9,7 @@
 #include "conformance/run/report.hpp"
 #include "tripletcheck/errors.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,9 +55,9 @@ void write_reports(const RunOutcome& run, const std::string& dir) {
   write_text(dir + "/conform.xml", junit_report(run));
 }
 
-std::vector<testing::KnownDivergence> stale_known_divergences(const RunOutcome& run) {
-  std::vector<testing::KnownDivergence> stale;
-  for (const auto& e : testing::unused_known_divergences()) {
+std::vector<conformance::KnownDivergence> stale_known_divergences(const RunOutcome& run) {
+  std::vector<conformance::KnownDivergence> stale;
+  for (const auto& e : conformance::unused_known_divergences()) {
     for (const auto& b : run.backends) {
       if (b.backend == e.subject && b.golden_complete) stale.push_back(e);
     }
@@ -70,4 +70,4 @@ std::string golden_source(const GoldenSet& golden) {
          std::to_string(golden.manifest.cases.size()) + " fixtures";
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -8,7 +8,7 @@
 #include "conformance/run/outcome.hpp"
 #include "conformance/run/runner.hpp"
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 // This program as the current directory can call it (for replay commands).
 std::string this_program();
@@ -26,7 +26,7 @@ void write_text(const std::string& path, const std::string& text);
 
 // Entries of known_divergences.cpp for a backend that checked every golden fixture and never
 // needed them.
-std::vector<testing::KnownDivergence> stale_known_divergences(const RunOutcome& run);
+std::vector<conformance::KnownDivergence> stale_known_divergences(const RunOutcome& run);
 std::string golden_source(const GoldenSet& golden);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

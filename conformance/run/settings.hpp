@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 // Fixed so that two runs of the same build check the same cases; --seed changes it.
 constexpr std::uint64_t kDefaultSeed = 20261128;
@@ -21,4 +21,4 @@ constexpr int kExecDefaultMaxSize = 40;
 // With --time-budget and no --cases: the time decides, this only keeps the count finite.
 constexpr int kTimeBudgetCaseCap = 1000000;
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

@@ -14,7 +14,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -218,4 +218,4 @@ std::string tail(const std::string& text, std::size_t max_chars) {
   return t;
 }
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance

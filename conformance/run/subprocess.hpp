@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace tripletcheck::cli::conform {
+namespace tripletcheck::conformance {
 
 struct ProcessResult {
   int exit_status = -1;  // the exit code, or 128 + signal number
@@ -49,4 +49,4 @@ class ShellServer {
 // The last `max_chars` characters of a text, on one line when possible (for error messages).
 std::string tail(const std::string& text, std::size_t max_chars);
 
-}  // namespace tripletcheck::cli::conform
+}  // namespace tripletcheck::conformance
