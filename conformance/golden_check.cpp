@@ -30,11 +30,6 @@ bool has_near_tie(const CaseInput& input) {
   return first_unseparated_sample(input, exact_distances(input), near) >= 0;
 }
 
-// An exact tie in a decision of the loss (equal competing distances, or a hinge argument of
-// exactly 0): where TF's gradient rules split or pass the gradient in their own way.
-bool has_exact_tie(const CaseInput& input) {
-  return first_unseparated_sample(input, exact_distances(input), Separation{}) >= 0;
-}
 
 // Whether `gradient` is a valid subgradient at the case's exact ties: within `bound` (max norm) of
 // the set of subgradients.hpp. A case without a finite loss has no such choice.
@@ -196,6 +191,10 @@ QuantityCheck judge(const Backend& backend, const GoldenCase& c, const std::stri
 }
 
 }  // namespace
+
+bool has_exact_tie(const CaseInput& input) {
+  return first_unseparated_sample(input, exact_distances(input), Separation{}) >= 0;
+}
 
 std::string to_string(FailureClass c) {
   switch (c) {

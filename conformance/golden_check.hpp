@@ -38,6 +38,10 @@ enum class FailureClass {
   // bounded divergence (known_divergences.hpp) explains the port's result.
   kArtifact,
 };
+// An exact tie in a decision of the loss (equal competing distances, or a hinge argument of
+// exactly 0): where TF's gradient rules split or pass the gradient in their own way.
+bool has_exact_tie(const CaseInput& input);
+
 std::string to_string(FailureClass c);
 
 struct QuantityCheck {

@@ -108,11 +108,7 @@ std::vector<DGradient> reduction_candidates(Direction dir, const Decisions& on,
   // element): where the masked-in winner is tied with the shift, its product ties with the
   // masked-out zeros, and a masked-out choice sends everything through the shift to one of the
   // row's extremes (§5.3.4). TF's even split is the mean of these corners.
-  const Direction opposite = dir == Direction::kMaximum ? Direction::kMinimum : Direction::kMaximum;
-  double shift = row[0];
-  for (std::int64_t k = 1; k < n; ++k) {
-    if (opposite == Direction::kMaximum ? row[k] > shift : row[k] < shift) shift = row[k];
-  }
+  const double shift = reference::detail::row_shift(dir, row, n);
   const bool masked_out = std::any_of(in, in + n, [](double m) { return m == 0; });
   if (!empty && masked_out && on.tied(best, shift)) {
     for (std::int64_t k = 0; k < n; ++k) {

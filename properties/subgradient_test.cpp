@@ -46,10 +46,6 @@ class WithoutTieClaim final : public Backend {
   std::unique_ptr<Backend> inner_;
 };
 
-bool has_exact_tie(const CaseInput& input) {
-  return first_unseparated_sample(input, exact_distances(input), Separation{}) >= 0;
-}
-
 // The golden judge's bound for a float32 gradient against this case (golden_check.cpp): relative
 // to the terms' scale or TF's largest entry, whichever is larger.
 double gradient_bound(const GoldenCase& c) {
