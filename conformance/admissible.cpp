@@ -74,7 +74,7 @@ AdmissibleResults admissible_results(const CaseInput& input, double step, int sa
   out.losses.push_back(anchor.loss);
   out.gradients.push_back(anchor.gradient);
   // An evaluation a backend cannot make (the mutant in a half type, say) is one vertex fewer.
-  const auto add = [&out](const Backend& backend, const CaseInput& in, const char* precision) {
+  const auto add = [&out](const Backend& backend, const CaseInput& in, Precision precision) {
     try {
       const Evaluation e = evaluate(backend, in, precision);
       out.losses.push_back(e.loss);
@@ -88,7 +88,7 @@ AdmissibleResults admissible_results(const CaseInput& input, double step, int sa
   // same corner at every tie at once).
   static const std::unique_ptr<Backend> first_of_ties =
       mutants::make_mutant_backend(mutants::Mutation::kArgmaxTies);
-  for (const char* precision : {"float64", "float32"}) {
+  for (const Precision precision : {Precision::kFloat64, Precision::kFloat32}) {
     add(oracle, input, precision);
     add(*first_of_ties, input, precision);
   }
@@ -119,7 +119,7 @@ AdmissibleResults admissible_results(const CaseInput& input, double step, int sa
         }
       }
       try {
-        out.losses.push_back(evaluate(oracle, matrix, "float64", false).loss);
+        out.losses.push_back(evaluate(oracle, matrix, Precision::kFloat64, false).loss);
       } catch (const Error&) {
       }
     }
@@ -127,7 +127,8 @@ AdmissibleResults admissible_results(const CaseInput& input, double step, int sa
   // Half in float64, half in float32: float32 also clamps the near-zero squared distances of
   // near-duplicates to exactly 0 (TF's error mask), decisions float64 never takes.
   for (int s = 0; s < samples; ++s) {
-    add(oracle, perturbed(input, step, rng), s % 2 == 0 ? "float64" : "float32");
+    add(oracle, perturbed(input, step, rng),
+        s % 2 == 0 ? Precision::kFloat64 : Precision::kFloat32);
   }
   return out;
 }

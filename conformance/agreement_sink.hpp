@@ -14,7 +14,7 @@ namespace tripletcheck::conformance {
 // One comparison of a backend's output with what it must equal.
 struct AgreementRecord {
   const CaseInput* input = nullptr;  // the case as generated (spec, batch, labels)
-  std::string precision;             // what the backend computed in
+  Precision precision = Precision::kFloat32;  // what the backend computed in
   Quantity quantity = Quantity::kLoss;
   std::string against;  // "float64 oracle", "float32 reference", or "itself (...)"
   Agreement agreement;

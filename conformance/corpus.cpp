@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "tripletcheck/errors.hpp"
 
@@ -112,7 +113,12 @@ CorpusCase read_corpus_case(const std::string& path) {
     c.property = j.at("property").get<std::string>();
     c.description = j.value("description", "");
     c.found_by = j.value("found_by", "");
-    c.precision = j.value("precision", "");
+    const std::string precision = j.value("precision", "");
+    try {
+      if (!precision.empty()) c.precision = parse_precision(precision);
+    } catch (const std::invalid_argument& e) {
+      fail(path, e.what());
+    }
     c.seed = j.value("seed", std::uint64_t{0});
     c.reproduce = j.value("reproduce", "");
     c.date = j.value("date", "");
@@ -163,7 +169,7 @@ void write_corpus_case(const std::string& path, const CorpusCase& c) {
   field(" ", "property", c.property, false);
   field(" ", "description", c.description, false);
   field(" ", "found_by", c.found_by, false);
-  field(" ", "precision", c.precision, false);
+  field(" ", "precision", c.precision ? to_string(*c.precision) : "", false);
   field(" ", "seed", c.seed, false);
   field(" ", "reproduce", c.reproduce, false);
   field(" ", "date", c.date, false);

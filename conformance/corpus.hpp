@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,7 @@ struct CorpusCase {
   std::string property;     // DifferentialProperty::name whose check replays the case
   std::string description;  // the failure it reproduces, or what a hand-made case exercises
   std::string found_by;     // the backend that failed, or "hand-made"
-  std::string precision;    // where it failed ("float32", "float64"), empty when unknown
+  std::optional<Precision> precision;  // where it failed; none when unknown
   std::uint64_t seed = 0;   // the conform seed that found it (0 for hand-made cases)
   std::string reproduce;    // RC_PARAMS for the gtest binary, empty when there is none
   std::string date;         // UTC, ISO 8601

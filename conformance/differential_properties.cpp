@@ -41,10 +41,10 @@ GeneratorOptions invariance_options() {
   return o;
 }
 
-std::vector<std::string> precisions(const Backend& b) {
-  std::vector<std::string> out;
-  if (b.capabilities().float32) out.push_back("float32");
-  if (b.capabilities().float64) out.push_back("float64");
+std::vector<Precision> precisions(const Backend& b) {
+  std::vector<Precision> out;
+  if (b.capabilities().float32) out.push_back(Precision::kFloat32);
+  if (b.capabilities().float64) out.push_back(Precision::kFloat64);
   return out;
 }
 
@@ -55,7 +55,7 @@ void classify(const CaseInput& in) {
 // What a comparison was made against, for the report (agreement_sink.hpp).
 struct Against {
   const CaseInput& input;
-  const std::string& precision;
+  Precision precision;
   const char* what;
 };
 
@@ -66,8 +66,8 @@ void assert_agrees(const Agreement& a, const Tolerance& tol, const std::string& 
                     quantity == "loss" ? Quantity::kLoss : Quantity::kGradient, against.what, a,
                     a.within(tol)});
   if (!a.within(tol))
-    RC_LOG() << against.precision << " " << quantity << " against " << against.what << ": "
-             << a.describe() << " (bound " << tol.abs << " + " << tol.rel
+    RC_LOG() << to_string(against.precision) << " " << quantity << " against " << against.what
+             << ": " << a.describe() << " (bound " << tol.abs << " + " << tol.rel
              << "·scale: " << tol.reason << ")\n";
   RC_ASSERT(a.within(tol));
 }
@@ -101,9 +101,10 @@ GeneratedCase generate_generic(const Variants& variants) {
 }
 
 void check_generic(const Backend& backend, const GeneratedCase& c) {
-  const Evaluation oracle = evaluate(reference(), c.input, "float64");
+  const Evaluation oracle = evaluate(reference(), c.input, Precision::kFloat64);
   for (const auto& precision : precisions(backend)) {
-    if (&backend == &reference() && precision == "float64") continue;  // the oracle itself
+    if (&backend == &reference() && precision == Precision::kFloat64)
+      continue;  // the oracle itself
     const Evaluation e = evaluate(backend, c.input, precision);
     assert_agrees_with(e, oracle, c.input,
                        tolerance(backend.name(), precision, Quantity::kLoss, Regime::kOracle),
@@ -130,14 +131,14 @@ GeneratedCase generate_degenerate(const Variants& variants) {
 void check_degenerate(const Backend& backend, const GeneratedCase& c) {
   const bool tf_ties = backend.capabilities().tf_exact_ties;
   const CaseInput& in = c.input;
-  const std::string precision = "float32";
+  const Precision precision = Precision::kFloat32;
   Evaluation expected = evaluate(reference(), in, precision);
   const char* against = "float32 reference";
   // A backend that computes float32 inputs in float64 (a declared numeric trait) does not
   // overflow where TF's float32 does (squared norms past ~1.8e19): there the semantics are the
   // float64 ones, as for the golden large_magnitude fixtures.
   if (backend.capabilities().traits.float64_internal && has_nonfinite(expected)) {
-    expected = evaluate(reference(), in, "float64");
+    expected = evaluate(reference(), in, Precision::kFloat64);
     against = "float64 reference (float64_internal: no float32 overflow)";
   }
   const Evaluation e = evaluate(backend, in, precision);

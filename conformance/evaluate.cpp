@@ -28,13 +28,12 @@ Evaluation evaluate_as(const Backend& backend, const CaseInput& in, bool gradien
 
 }  // namespace
 
-Evaluation evaluate(const Backend& backend, const CaseInput& in, const std::string& dtype,
+Evaluation evaluate(const Backend& backend, const CaseInput& in, Precision precision,
                     bool gradient) {
-  if (dtype == "float64") return evaluate_as<double>(backend, in, gradient);
-  if (dtype == "float32") return evaluate_as<float>(backend, in, gradient);
-  if (dtype != "float16" && dtype != "bfloat16") throw std::invalid_argument("dtype " + dtype);
+  if (precision == Precision::kFloat64) return evaluate_as<double>(backend, in, gradient);
+  if (precision == Precision::kFloat32) return evaluate_as<float>(backend, in, gradient);
   if (in.precomputed) throw std::invalid_argument("half-precision precomputed distances");
-  const HalfType type = dtype == "float16" ? HalfType::kFloat16 : HalfType::kBFloat16;
+  const HalfType type = precision == Precision::kFloat16 ? HalfType::kFloat16 : HalfType::kBFloat16;
   const std::vector<float> values(in.values.begin(), in.values.end());
   EvalOptions options;
   options.gradient = gradient;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/precision.hpp"
 #include "tripletcheck/backend.hpp"
 
 namespace tripletcheck::conformance {
@@ -28,9 +29,9 @@ struct Evaluation {
 // distances for it (Capabilities::implements, precomputed_distances).
 bool implements(const Backend& backend, const CaseInput& input);
 
-// dtype: "float64", "float32", "float16" or "bfloat16" (the half types evaluate in float32 and
+// The half types evaluate in float32 and
 // round the results back, as TFA does; the inputs must already be representable).
-Evaluation evaluate(const Backend& backend, const CaseInput& input, const std::string& dtype,
+Evaluation evaluate(const Backend& backend, const CaseInput& input, Precision precision,
                     bool gradient = true);
 
 }  // namespace tripletcheck::conformance

@@ -87,14 +87,14 @@ const char* trait_of(Alternative a) {
 // within the tolerance of either at some fixtures). Entries for our own registered backends are
 // reviewed divergences of code we test against the float64 oracle everywhere else, and keep
 // their reason as the whole excuse.
-Alternative explaining_alternative(Quantity quantity, const GoldenCase& c,
-                                   const std::string& precision, const Evaluation& actual,
-                                   const Agreement& agreement, const Tolerance& tol) {
+Alternative explaining_alternative(Quantity quantity, const GoldenCase& c, Precision precision,
+                                   const Evaluation& actual, const Agreement& agreement,
+                                   const Tolerance& tol) {
   static const std::unique_ptr<Backend> keeping_subnormals =
       make_reference_backend_keeping_subnormals();
   std::vector<std::pair<Alternative, Evaluation>> alternatives = {
-      {Alternative::kFloat64, evaluate(find_backend("reference"), c.input, "float64")}};
-  if (precision == "float32")
+      {Alternative::kFloat64, evaluate(find_backend("reference"), c.input, Precision::kFloat64)}};
+  if (precision == Precision::kFloat32)
     alternatives.emplace_back(Alternative::kSubnormalsKept,
                               evaluate(*keeping_subnormals, c.input, precision));
   Alternative closest = Alternative::kNone;
@@ -117,7 +117,7 @@ Alternative explaining_alternative(Quantity quantity, const GoldenCase& c,
              : Alternative::kNone;
 }
 
-bool bounded_divergence(Quantity quantity, const GoldenCase& c, const std::string& precision,
+bool bounded_divergence(Quantity quantity, const GoldenCase& c, Precision precision,
                         const Evaluation& actual, const Agreement& agreement,
                         const Tolerance& tol) {
   return explaining_alternative(quantity, c, precision, actual, agreement, tol) !=
@@ -126,7 +126,7 @@ bool bounded_divergence(Quantity quantity, const GoldenCase& c, const std::strin
 
 // The class of one failing quantity: an exact tie with the loss right is a tie, a trait's
 // bounded divergence an artifact (with the trait), anything else semantics.
-std::pair<FailureClass, std::string> classify(const GoldenCase& c, const std::string& precision,
+std::pair<FailureClass, std::string> classify(const GoldenCase& c, Precision precision,
                                               Quantity quantity, const QuantityCheck& q,
                                               bool loss_failed, const Evaluation& actual) {
   // An artifact only where some trait lists this kind of fixture, and only in the bounded form
@@ -159,7 +159,7 @@ std::pair<FailureClass, std::string> classify(const GoldenCase& c, const std::st
   return {FailureClass::kSemantics, {}};
 }
 
-QuantityCheck judge(const Backend& backend, const GoldenCase& c, const std::string& precision,
+QuantityCheck judge(const Backend& backend, const GoldenCase& c, Precision precision,
                     Quantity quantity, const Agreement& agreement, const Tolerance& tol,
                     const Evaluation& actual, bool loss_passed = true) {
   QuantityCheck q{agreement, tol, Verdict::kPass, {}};
@@ -212,7 +212,7 @@ std::string GoldenCheck::describe_failure(const GoldenCase& c, const std::string
   std::ostringstream out;
   for (const auto* q : {&loss, &gradient}) {
     if (q->verdict != Verdict::kFail) continue;
-    out << c.id << " (" << c.description << "): " << backend << " " << precision << " "
+    out << c.id << " (" << c.description << "): " << backend << " " << to_string(precision) << " "
         << (q == &loss ? "loss" : "gradient") << ": " << q->agreement.describe() << "; allowed "
         << q->tolerance.abs << " + " << q->tolerance.rel << "·scale (" << q->tolerance.reason
         << ")\n";
@@ -241,14 +241,13 @@ std::string GoldenCheck::describe_failure(const GoldenCase& c, const std::string
 
 bool supports(const Backend& backend, const GoldenCase& c) { return implements(backend, c.input); }
 
-std::vector<std::string> golden_precisions(const Backend& backend, const GoldenCase& c) {
-  if (c.dtype != "float32") return {c.dtype};
-  if (backend.capabilities().float64) return {"float32", "float64"};
-  return {"float32"};
+std::vector<Precision> golden_precisions(const Backend& backend, const GoldenCase& c) {
+  if (c.precision != Precision::kFloat32) return {c.precision};
+  if (backend.capabilities().float64) return {Precision::kFloat32, Precision::kFloat64};
+  return {Precision::kFloat32};
 }
 
-GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c,
-                              const std::string& precision) {
+GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c, Precision precision) {
   const Evaluation e = evaluate(backend, c.input, precision);
   GoldenCheck check;
   check.precision = precision;
@@ -288,7 +287,7 @@ GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c,
 }
 
 void GoldenSummary::add(const GoldenCase& c, const GoldenCheck& check) {
-  Row& row = rows_[{c.category, check.precision}];
+  Row& row = rows_[{c.category, to_string(check.precision)}];
   ++row.cases;
   ++comparisons_;
   for (const auto* q : {&check.loss, &check.gradient}) {

@@ -52,7 +52,7 @@ struct QuantityCheck {
 };
 
 struct GoldenCheck {
-  std::string precision;
+  Precision precision = Precision::kFloat32;
   QuantityCheck loss;
   QuantityCheck gradient;
   Evaluation actual;  // what the backend returned, shown beside TF's in a failure
@@ -71,13 +71,12 @@ struct GoldenCheck {
 
 // The precisions a backend is checked in for a fixture TF computed in `tf_dtype`: float32 and
 // (if supported) float64 for float32 fixtures; the half type itself otherwise.
-std::vector<std::string> golden_precisions(const Backend& backend, const GoldenCase& c);
+std::vector<Precision> golden_precisions(const Backend& backend, const GoldenCase& c);
 // False when the backend cannot evaluate this fixture at all (precomputed distances).
 bool supports(const Backend& backend, const GoldenCase& c);
 
 // `c` must have its arrays loaded (load_arrays).
-GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c,
-                              const std::string& precision);
+GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c, Precision precision);
 
 // Worst differences and verdict counts by (category, precision).
 class GoldenSummary {

@@ -29,8 +29,16 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
   return out + "]";
 }
 
-// What TF computed in; evaluate() knows no others.
-constexpr std::string_view kDtypes[] = {"float32", "float16", "bfloat16"};
+// What TF computed in: float32 or a half type (TF's float64 is not what ports reproduce).
+Precision fixture_precision(const std::string& id, const std::string& dtype) {
+  try {
+    const Precision p = parse_precision(dtype);
+    if (p != Precision::kFloat64) return p;
+  } catch (const std::invalid_argument&) {
+  }
+  throw InvalidArgument("fixture", id,
+                        "unknown dtype \"" + dtype + "\" (expected float32, float16 or bfloat16)");
+}
 
 GoldenManifest parse_manifest(const nlohmann::json& j) {
   GoldenManifest m;
@@ -50,10 +58,8 @@ GoldenManifest parse_manifest(const nlohmann::json& j) {
     if (!input.precomputed) input.spec.metric = parse_metric(metric);
     input.batch = c.at("batch").get<std::int64_t>();
     input.dim = c.at("dim").get<std::int64_t>();
-    g.dtype = c.at("dtype").get<std::string>();
-    if (std::find(std::begin(kDtypes), std::end(kDtypes), g.dtype) == std::end(kDtypes)) {
-      throw InvalidArgument("fixture", g.id, "unknown dtype \"" + g.dtype + "\"");
-    }
+    const auto dtype = c.at("dtype").get<std::string>();
+    g.precision = fixture_precision(g.id, dtype);
     g.loss = number_or_special(c.at("loss_value"));
     g.input_file = c.at(input.precomputed ? "distances" : "embeddings").get<std::string>();
     g.labels_file = c.at("labels").get<std::string>();

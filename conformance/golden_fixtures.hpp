@@ -15,7 +15,7 @@ struct GoldenCase {
   std::string id;
   std::string category;
   std::string description;
-  std::string dtype;  // float32, float16 or bfloat16: what TF was given
+  Precision precision;  // what TF was given (the manifest's "dtype": float32, float16, bfloat16)
   // Options, labels and the embeddings (or, for TFA's callable metric, the distance matrix)
   // exactly as TF saw them.
   CaseInput input;

@@ -68,9 +68,9 @@ constexpr TraitName kTraitNames[] = {
 };
 
 // Whether an entry is about this comparison, whoever its subject.
-bool covers(const KnownDivergence& e, const std::string& dtype, const std::string& category,
+bool covers(const KnownDivergence& e, Precision precision, const std::string& category,
             const std::string& variant, Quantity quantity) {
-  return e.dtype == dtype && e.category == category && e.quantity == quantity &&
+  return e.precision == precision && e.category == category && e.quantity == quantity &&
          (e.variant == "*" || e.variant == variant);
 }
 
@@ -90,40 +90,42 @@ std::vector<KnownDivergence> make_entries() {
   std::vector<KnownDivergence> entries;
   // Every float64 implementation, by design: the float64 path is the semantics in IEEE double.
   for (const char* subject : {"reference", "eigen", "torch", "torch-tfa"}) {
-    entries.push_back({subject, "float64", "large_magnitude", "*", Quantity::kLoss, kOverflow});
-    entries.push_back({subject, "float64", "large_magnitude", "*", Quantity::kGradient, kOverflow});
     entries.push_back(
-        {subject, "float64", "tiny_magnitude", "*", Quantity::kGradient, kFlushToZero});
+        {subject, Precision::kFloat64, "large_magnitude", "*", Quantity::kLoss, kOverflow});
     entries.push_back(
-        {subject, "float64", "soft_overflow", "hard-soft", Quantity::kLoss, kSoftOverflow});
+        {subject, Precision::kFloat64, "large_magnitude", "*", Quantity::kGradient, kOverflow});
     entries.push_back(
-        {subject, "float64", "soft_overflow", "hard-soft", Quantity::kGradient, kSoftOverflow});
+        {subject, Precision::kFloat64, "tiny_magnitude", "*", Quantity::kGradient, kFlushToZero});
+    entries.push_back({subject, Precision::kFloat64, "soft_overflow", "hard-soft", Quantity::kLoss,
+                       kSoftOverflow});
+    entries.push_back({subject, Precision::kFloat64, "soft_overflow", "hard-soft",
+                       Quantity::kGradient, kSoftOverflow});
   }
   // Machine-dependent ("may appear"): whether a GEMM kernel fuses depends on the kernel the BLAS
   // picks for the CPU at run time (a fresh machine once reported torch-tfa's entry stale), and
   // LibTorch's subnormal results and log1p on which vector unit its kernels dispatch to.
   for (const char* subject : {"eigen", "torch", "torch-tfa"}) {
-    entries.push_back(
-        {subject, "float32", "large_magnitude", "*", Quantity::kGradient, kFusedMultiplyAdd, true});
+    entries.push_back({subject, Precision::kFloat32, "large_magnitude", "*", Quantity::kGradient,
+                       kFusedMultiplyAdd, true});
   }
-  entries.push_back(
-      {"cuda", "float32", "large_magnitude", "*", Quantity::kGradient, kAllNanAtOverflow});
+  entries.push_back({"cuda", Precision::kFloat32, "large_magnitude", "*", Quantity::kGradient,
+                     kAllNanAtOverflow});
   for (const char* subject : {"torch", "torch-tfa"}) {
-    entries.push_back(
-        {subject, "float32", "tiny_magnitude", "*", Quantity::kGradient, kNoFlushToZero, true});
-    entries.push_back({subject, "float32", "soft_overflow", "hard-soft", Quantity::kGradient,
+    entries.push_back({subject, Precision::kFloat32, "tiny_magnitude", "*", Quantity::kGradient,
                        kNoFlushToZero, true});
+    entries.push_back({subject, Precision::kFloat32, "soft_overflow", "hard-soft",
+                       Quantity::kGradient, kNoFlushToZero, true});
   }
-  entries.push_back(
-      {"torch-tfa", "float32", "soft_overflow", "hard-soft", Quantity::kLoss, kSleefLog1p, true});
+  entries.push_back({"torch-tfa", Precision::kFloat32, "soft_overflow", "hard-soft",
+                     Quantity::kLoss, kSleefLog1p, true});
 
   // The same divergences for any backend that declares the trait (an exec program's
   // capabilities, tools/EXEC_PROTOCOL.md), in the float32 it was given. A trait only may show:
   // a program declaring it is not required to hit every entry.
   const auto trait = [&entries](const char* name, const char* category, const char* variant,
                                 Quantity quantity, const char* reason) {
-    entries.push_back(
-        {std::string(kTraitPrefix) + name, "float32", category, variant, quantity, reason, true});
+    entries.push_back({std::string(kTraitPrefix) + name, Precision::kFloat32, category, variant,
+                       quantity, reason, true});
   };
   for (const Quantity q : {Quantity::kLoss, Quantity::kGradient}) {
     trait("float64_internal", "large_magnitude", "*", q, kOverflow);
@@ -148,12 +150,12 @@ const std::vector<KnownDivergence>& known_divergences() {
   return entries;
 }
 
-const KnownDivergence* find_trait_divergence(const std::string& trait, const std::string& dtype,
+const KnownDivergence* find_trait_divergence(const std::string& trait, Precision precision,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity) {
   const std::string subject = kTraitPrefix + trait;
   for (const auto& e : known_divergences()) {
-    if (e.subject == subject && covers(e, dtype, category, variant, quantity)) return &e;
+    if (e.subject == subject && covers(e, precision, category, variant, quantity)) return &e;
   }
   return nullptr;
 }
@@ -190,12 +192,12 @@ std::vector<std::string> declared_traits(const NumericTraits& traits) {
 }
 
 const KnownDivergence* find_known_divergence(const std::string& subject,
-                                             const NumericTraits& traits, const std::string& dtype,
+                                             const NumericTraits& traits, Precision precision,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity) {
   for (const auto& e : known_divergences()) {
     if ((e.subject == subject || declares(traits, e.subject)) &&
-        covers(e, dtype, category, variant, quantity)) {
+        covers(e, precision, category, variant, quantity)) {
       const std::lock_guard<std::mutex> lock(used_mutex);
       used.insert(&e);
       return &e;

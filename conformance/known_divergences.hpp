@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/precision.hpp"
 #include "conformance/tolerances.hpp"
 #include "tripletcheck/backend.hpp"
 
@@ -13,7 +14,7 @@ namespace tripletcheck::conformance {
 
 struct KnownDivergence {
   std::string subject;   // backend name
-  std::string dtype;     // the precision the subject computed in
+  Precision precision;   // what the subject computed in
   std::string category;  // golden fixture category
   std::string variant;   // "hard", "hard-soft", "semihard" or "*"
   Quantity quantity;
@@ -28,12 +29,12 @@ const std::vector<KnownDivergence>& known_divergences();
 // Entries are for a backend by name, or for a numeric trait ("trait:fused_multiply_add", ...)
 // that any backend, an exec program included, may declare (Capabilities::traits).
 const KnownDivergence* find_known_divergence(const std::string& subject,
-                                             const NumericTraits& traits, const std::string& dtype,
+                                             const NumericTraits& traits, Precision precision,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity);
 // The entry a numeric trait would bring, for a backend that does not declare it: how a failing
 // comparison is recognised as a TF float32 artifact (golden_check.hpp). Marks nothing used.
-const KnownDivergence* find_trait_divergence(const std::string& trait, const std::string& dtype,
+const KnownDivergence* find_trait_divergence(const std::string& trait, Precision precision,
                                              const std::string& category,
                                              const std::string& variant, Quantity quantity);
 // What a port can do about the artifact a trait names: match TF, or declare the trait.

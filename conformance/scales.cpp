@@ -34,8 +34,8 @@ double positive_pairs(const CaseInput& in) {
 
 }  // namespace
 
-double loss_summation_bound(const CaseInput& in, const std::string& precision) {
-  const double unit = precision == "float64" ? std::ldexp(1.0, -53) : kUnitRoundoff32;
+double loss_summation_bound(const CaseInput& in, Precision precision) {
+  const double unit = precision == Precision::kFloat64 ? std::ldexp(1.0, -53) : kUnitRoundoff32;
   const double terms =
       in.spec.loss == Loss::kSemiHard ? positive_pairs(in) : static_cast<double>(in.batch);
   if (terms <= 1) return 0;
@@ -43,8 +43,7 @@ double loss_summation_bound(const CaseInput& in, const std::string& precision) {
   return gamma / (1 - gamma);
 }
 
-Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& in,
-                              const std::string& precision) {
+Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& in, Precision precision) {
   tolerance.rel += loss_summation_bound(in, precision);
   tolerance.reason += "; plus the loss's own sum of n terms, γ_(n−1) of the scale";
   return tolerance;

@@ -47,9 +47,8 @@ double float64_loss_rounding_bound(const CaseInput& input, double loss);
 // TF sums in a tree (error ~log2 n) and a port may sum sequentially: the bound covers both. It
 // is what a correct float32 port can differ by beyond its distances' rounding (a semi-hard batch
 // of B = 90 at D = 1 with P = 1100 pairs: 6.6e-5 against a fixed 2^-15 = 3.05e-5).
-double loss_summation_bound(const CaseInput& input, const std::string& precision);
+double loss_summation_bound(const CaseInput& input, Precision precision);
 // A loss tolerance from the table with this case's summation bound added to its relative part.
-Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& input,
-                              const std::string& precision);
+Tolerance with_loss_summation(Tolerance tolerance, const CaseInput& input, Precision precision);
 
 }  // namespace tripletcheck::conformance

@@ -48,54 +48,67 @@ std::vector<ToleranceRow> make_table() {
   std::vector<ToleranceRow> rows;
   for (const Quantity q : {Quantity::kLoss, Quantity::kGradient}) {
     // The reference against the real TFA (golden fixtures).
-    rows.push_back(
-        {"reference", "float32", q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
-    rows.push_back(
-        {"reference", "float64", q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
     rows.push_back({"reference",
-                    "float16",
+                    Precision::kFloat32,
+                    q,
+                    Regime::kGolden,
+                    {0, kFloat32Reorder, kReorderReason}});
+    rows.push_back({"reference",
+                    Precision::kFloat64,
+                    q,
+                    Regime::kGolden,
+                    {0, kFloat32Reorder, kOracleReason}});
+    rows.push_back({"reference",
+                    Precision::kFloat16,
                     q,
                     Regime::kGolden,
                     {0, kFloat16Ulp + kFloat32Reorder, kFloat16Reason}});
     rows.push_back({"reference",
-                    "bfloat16",
+                    Precision::kBFloat16,
                     q,
                     Regime::kGolden,
                     {0, kBFloat16Ulp + kFloat32Reorder, kBFloat16Reason}});
     // Any other backend against the real TFA (`tripletcheck conform` over exec: and mutant:
     // backends): the same bounds, for the same reasons. They are about evaluating TF's graph in
     // a precision, not about how the reference loops; a backend may still list its own rows.
-    rows.push_back({"*", "float32", q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
-    rows.push_back({"*", "float64", q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
     rows.push_back(
-        {"*", "float16", q, Regime::kGolden, {0, kFloat16Ulp + kFloat32Reorder, kFloat16Reason}});
+        {"*", Precision::kFloat32, q, Regime::kGolden, {0, kFloat32Reorder, kReorderReason}});
+    rows.push_back(
+        {"*", Precision::kFloat64, q, Regime::kGolden, {0, kFloat32Reorder, kOracleReason}});
     rows.push_back({"*",
-                    "bfloat16",
+                    Precision::kFloat16,
+                    q,
+                    Regime::kGolden,
+                    {0, kFloat16Ulp + kFloat32Reorder, kFloat16Reason}});
+    rows.push_back({"*",
+                    Precision::kBFloat16,
                     q,
                     Regime::kGolden,
                     {0, kBFloat16Ulp + kFloat32Reorder, kBFloat16Reason}});
     // Any backend against the float64 oracle on generic batches.
     rows.push_back({"*",
-                    "float64",
+                    Precision::kFloat64,
                     q,
                     Regime::kOracle,
                     {0, 1e-12, "float64 against float64: both within ~D·2^-53 of the scale"}});
-    rows.push_back({"*", "float32", q, Regime::kOracle, {0, kFloat32Reorder, kOracleReason}});
+    rows.push_back(
+        {"*", Precision::kFloat32, q, Regime::kOracle, {0, kFloat32Reorder, kOracleReason}});
     // TFA's own tests: their numpy reference and an op-by-op float32 replay of the graph.
     rows.push_back(
         {"reference",
-         "float64",
+         Precision::kFloat64,
          q,
          Regime::kTfaSuite,
          {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
     rows.push_back(
         {"reference",
-         "float32",
+         Precision::kFloat32,
          q,
          Regime::kTfaSuite,
          {1e-6, 1e-6, "TFA's own tolerance for float32 (assert_allclose_according_to_type)"}});
     // Every backend's float64 gradient against finite differences of its own value.
-    rows.push_back({"*", "float64", q, Regime::kFiniteDiff, {0, 1e-5, kFiniteDifferenceReason}});
+    rows.push_back(
+        {"*", Precision::kFloat64, q, Regime::kFiniteDiff, {0, 1e-5, kFiniteDifferenceReason}});
   }
   return rows;
 }
@@ -107,21 +120,21 @@ const std::vector<ToleranceRow>& tolerance_table() {
   return rows;
 }
 
-const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Quantity quantity,
+const Tolerance& tolerance(std::string_view subject, Precision precision, Quantity quantity,
                            Regime regime) {
   const ToleranceRow* fallback = nullptr;
   for (const auto& row : tolerance_table()) {
-    if (row.dtype != dtype || row.quantity != quantity || row.regime != regime) continue;
+    if (row.precision != precision || row.quantity != quantity || row.regime != regime) continue;
     if (row.subject == subject) return row.tolerance;
     if (row.subject == "*") fallback = &row;
   }
   if (fallback != nullptr) return fallback->tolerance;
-  throw std::out_of_range("no tolerance for " + std::string(subject) + " " + std::string(dtype) +
+  throw std::out_of_range("no tolerance for " + std::string(subject) + " " + to_string(precision) +
                           " " + to_string(quantity) + " " + to_string(regime));
 }
 
 Tolerance finite_difference_tolerance(double evaluation_rounding, double step) {
-  Tolerance t = tolerance("*", "float64", Quantity::kGradient, Regime::kFiniteDiff);
+  Tolerance t = tolerance("*", Precision::kFloat64, Quantity::kGradient, Regime::kFiniteDiff);
   t.abs = evaluation_rounding / step;
   return t;
 }

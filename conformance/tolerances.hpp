@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/precision.hpp"
+
 namespace tripletcheck::conformance {
 
 enum class Quantity { kLoss, kGradient };
@@ -26,16 +28,16 @@ struct Tolerance {
 
 struct ToleranceRow {
   std::string subject;  // a backend name, or "*" for any backend without a row of its own
-  std::string dtype;  // the precision the subject computed in: float64, float32, float16, bfloat16
+  Precision precision;  // what the subject computed in
   Quantity quantity;
   Regime regime;
   Tolerance tolerance;
 };
 
 const std::vector<ToleranceRow>& tolerance_table();
-// The row for (subject, dtype, quantity, regime), falling back to subject "*"; throws
+// The row for (subject, precision, quantity, regime), falling back to subject "*"; throws
 // std::out_of_range when the table has no row, so a missing bound is an error, not a default.
-const Tolerance& tolerance(std::string_view subject, std::string_view dtype, Quantity quantity,
+const Tolerance& tolerance(std::string_view subject, Precision precision, Quantity quantity,
                            Regime regime);
 // The finite-difference row with its absolute part for this case: a central difference
 // (f(x + h) − f(x − h))/2h of two evaluations, each within `evaluation_rounding` of the exact

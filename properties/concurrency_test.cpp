@@ -39,7 +39,7 @@ constexpr std::uint64_t kSeed = 20261128;
 
 struct Job {
   CaseInput input;
-  std::string dtype;
+  Precision precision;
   Evaluation expected;  // single-threaded
 };
 
@@ -69,9 +69,9 @@ CaseInput as_distances(const CaseInput& in) {
 }
 
 std::vector<Job> jobs_for(const Backend& backend) {
-  std::vector<std::string> dtypes;
-  if (backend.capabilities().float32) dtypes.push_back("float32");
-  if (backend.capabilities().float64) dtypes.push_back("float64");
+  std::vector<Precision> precisions;
+  if (backend.capabilities().float32) precisions.push_back(Precision::kFloat32);
+  if (backend.capabilities().float64) precisions.push_back(Precision::kFloat64);
   std::vector<Job> jobs;
   std::mt19937_64 rng(kSeed);
   for (const LossSpec& spec : all_variants()) {
@@ -86,8 +86,8 @@ std::vector<Job> jobs_for(const Backend& backend) {
       std::vector<CaseInput> inputs = {c.input};
       if (backend.capabilities().precomputed_distances) inputs.push_back(as_distances(c.input));
       for (const CaseInput& input : inputs) {
-        for (const std::string& dtype : dtypes) {
-          jobs.push_back({input, dtype, evaluate(backend, input, dtype)});
+        for (const Precision precision : precisions) {
+          jobs.push_back({input, precision, evaluate(backend, input, precision)});
         }
       }
     }
@@ -117,12 +117,12 @@ TEST_P(Concurrency, SharedBackendGivesTheSingleThreadedBitsFromManyThreads) {
           for (std::size_t n = 0; n < jobs.size(); ++n) {
             // A different start per thread and round: the same job runs at different times.
             const Job& job = jobs[(n + static_cast<std::size_t>(t * 7 + round * 3)) % jobs.size()];
-            const Evaluation e = evaluate(backend, job.input, job.dtype);
+            const Evaluation e = evaluate(backend, job.input, job.precision);
             ++evaluations;
             if (!bitwise_equal(e, job.expected)) {
               ++mismatches;
               fail(variant_name(job.input.spec) + " " + to_string(job.input.spec.metric) +
-                   " B=" + std::to_string(job.input.batch) + " " + job.dtype +
+                   " B=" + std::to_string(job.input.batch) + " " + to_string(job.precision) +
                    (job.input.precomputed ? " precomputed" : ""));
             }
           }

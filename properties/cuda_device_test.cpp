@@ -124,13 +124,14 @@ const Backend* under_test(bool device, std::string& why) {
 // Loss and gradient within the cuda backend's oracle tolerances of the float64 reference.
 void expect_matches_reference(const Backend& backend, const CaseInput& in) {
   using namespace conformance;
-  const Evaluation actual = evaluate(backend, in, "float32");
-  const Evaluation expected = evaluate(find_backend("reference"), in, "float64");
+  const Evaluation actual = evaluate(backend, in, Precision::kFloat32);
+  const Evaluation expected = evaluate(find_backend("reference"), in, Precision::kFloat64);
   const Agreement loss = compare_loss(actual.loss, expected.loss, loss_scale(in));
-  EXPECT_TRUE(loss.within(tolerance("cuda", "float32", Quantity::kLoss, Regime::kOracle)))
+  EXPECT_TRUE(loss.within(tolerance("cuda", Precision::kFloat32, Quantity::kLoss, Regime::kOracle)))
       << "loss " << actual.loss << " vs " << expected.loss << ": " << loss.describe();
   const Agreement grad = compare_gradients(actual.gradient, expected.gradient);
-  EXPECT_TRUE(grad.within(tolerance("cuda", "float32", Quantity::kGradient, Regime::kOracle)))
+  EXPECT_TRUE(
+      grad.within(tolerance("cuda", Precision::kFloat32, Quantity::kGradient, Regime::kOracle)))
       << "gradient: " << grad.describe();
 }
 

@@ -256,10 +256,12 @@ const Shape kShapes[] = {
 };
 
 void check_case(const CaseInput& in) {
-  const Evaluation actual = evaluate(kEmulation, in, "float32");
-  const Evaluation expected = evaluate(find_backend("reference"), in, "float64");
-  const Tolerance& loss_tol = tolerance("cuda", "float32", Quantity::kLoss, Regime::kOracle);
-  const Tolerance& grad_tol = tolerance("cuda", "float32", Quantity::kGradient, Regime::kOracle);
+  const Evaluation actual = evaluate(kEmulation, in, Precision::kFloat32);
+  const Evaluation expected = evaluate(find_backend("reference"), in, Precision::kFloat64);
+  const Tolerance& loss_tol =
+      tolerance("cuda", Precision::kFloat32, Quantity::kLoss, Regime::kOracle);
+  const Tolerance& grad_tol =
+      tolerance("cuda", Precision::kFloat32, Quantity::kGradient, Regime::kOracle);
   const Agreement loss = compare_loss(actual.loss, expected.loss, loss_scale(in));
   EXPECT_TRUE(loss.within(loss_tol))
       << "loss " << actual.loss << " vs " << expected.loss << ": " << loss.describe();
@@ -357,7 +359,7 @@ TEST(CudaLogicGolden, EmulationAgreesWithTfaOnEveryFixture) {
   for (GoldenCase c : golden_manifest().cases) {
     if (!supports(kEmulation, c)) continue;
     load_arrays(golden_directory(), c);
-    for (const std::string& precision : golden_precisions(kEmulation, c)) {
+    for (const Precision precision : golden_precisions(kEmulation, c)) {
       const GoldenCheck check = check_golden_case(kEmulation, c, precision);
       ++comparisons;
       EXPECT_FALSE(check.failed()) << check.describe_failure(c, "cuda (emulated)");
@@ -381,10 +383,11 @@ TEST(CudaLogicGolden, SubnormalFixturesNeedFlushToZero) {
                          "tiny_1em20_semihard_l2"}) {
     SCOPED_TRACE(id);
     const GoldenCase c = loaded(id);
-    const GoldenCheck flushed = check_golden_case(kEmulation, c, "float32");
+    const GoldenCheck flushed = check_golden_case(kEmulation, c, Precision::kFloat32);
     EXPECT_EQ(flushed.loss.verdict, Verdict::kPass) << flushed.describe_failure(c, "cuda");
     EXPECT_EQ(flushed.gradient.verdict, Verdict::kPass) << flushed.describe_failure(c, "cuda");
-    const QuantityCheck unflushed = check_golden_case(without_flush, c, "float32").gradient;
+    const QuantityCheck unflushed =
+        check_golden_case(without_flush, c, Precision::kFloat32).gradient;
     EXPECT_FALSE(unflushed.agreement.within(unflushed.tolerance)) << unflushed.agreement.describe();
   }
 }

@@ -53,7 +53,7 @@ constexpr Variant kVariants[] = {{"hard", Loss::kHard, false},
                                  {"hardsoft", Loss::kHard, true},
                                  {"semihard", Loss::kSemiHard, false}};
 constexpr Metric kMetrics[] = {Metric::kL2, Metric::kSquaredL2, Metric::kAngular};
-const char* const kDtypes[] = {"float64", "float32"};
+const Precision kPrecisions[] = {Precision::kFloat64, Precision::kFloat32};
 
 std::string metric_name(Metric m) {
   return m == Metric::kL2 ? "L2" : m == Metric::kSquaredL2 ? "squaredL2" : "angular";
@@ -194,18 +194,18 @@ const Backend& eigen_backend() {
   return *backend;
 }
 
-void expect_agreement(const CaseInput& in, const std::string& dtype) {
-  const Evaluation expected = evaluate(find_backend("reference"), in, "float64");
-  const Evaluation actual = evaluate(eigen_backend(), in, dtype);
+void expect_agreement(const CaseInput& in, Precision precision) {
+  const Evaluation expected = evaluate(find_backend("reference"), in, Precision::kFloat64);
+  const Evaluation actual = evaluate(eigen_backend(), in, precision);
   const Agreement loss = compare_loss(actual.loss, expected.loss, loss_scale(in));
-  const Tolerance loss_tol =
-      with_loss_summation(tolerance("eigen", dtype, Quantity::kLoss, Regime::kOracle), in, dtype);
+  const Tolerance loss_tol = with_loss_summation(
+      tolerance("eigen", precision, Quantity::kLoss, Regime::kOracle), in, precision);
   EXPECT_TRUE(loss.within(loss_tol))
       << "loss " << actual.loss << " vs reference " << expected.loss << ": " << loss.describe();
   const Agreement grad =
       compare_gradients(actual.gradient, expected.gradient,
                         std::isfinite(expected.loss) ? gradient_term_scale(in) : 0);
-  const Tolerance& grad_tol = tolerance("eigen", dtype, Quantity::kGradient, Regime::kOracle);
+  const Tolerance& grad_tol = tolerance("eigen", precision, Quantity::kGradient, Regime::kOracle);
   EXPECT_TRUE(grad.within(grad_tol)) << "gradient: " << grad.describe();
 }
 
@@ -246,10 +246,10 @@ void expect_agreement_over_the_grid(const VariantMetric& vm, bool precomputed) {
     for (int structure = 0; structure < kLabelStructures; ++structure) {
       for (const int range : kCoordinateRanges) {
         const CaseInput in = make_case(spec_of(vm), b, structure, range, precomputed);
-        for (const char* dtype : kDtypes) {
+        for (const Precision precision : kPrecisions) {
           SCOPED_TRACE("B=" + std::to_string(b) + " label structure " + std::to_string(structure) +
-                       " coordinates ±" + std::to_string(range) + " " + dtype);
-          expect_agreement(in, dtype);
+                       " coordinates ±" + std::to_string(range) + " " + to_string(precision));
+          expect_agreement(in, precision);
         }
       }
     }

@@ -43,14 +43,14 @@ constexpr double kStepInLatticeUnits = 1e-6;
 ScalarFunction loss_of(const Backend& backend, const CaseInput& input) {
   return [&backend, probe = input](const std::vector<double>& x) mutable {
     probe.values = x;
-    return evaluate(backend, probe, "float64", /*gradient=*/false).loss;
+    return evaluate(backend, probe, Precision::kFloat64, /*gradient=*/false).loss;
   };
 }
 
 void central_differences(const Backend& backend) {
   const GeneratedCase c = *gen_generic_case(small_batches());
   classify(c);
-  const Evaluation analytic = evaluate(backend, c.input, "float64");
+  const Evaluation analytic = evaluate(backend, c.input, Precision::kFloat64);
   if (std::isnan(analytic.loss)) {
     // No positive pair (semihard): NaN by design (docs/SEMANTICS.md §5.5).
     RC_ASSERT(
@@ -91,7 +91,7 @@ void directional_derivative_on_larger_batches(const Backend& backend) {
   o.max_dim = 24;
   const GeneratedCase c = *gen_generic_case(o);
   classify(c);
-  const Evaluation analytic = evaluate(backend, c.input, "float64");
+  const Evaluation analytic = evaluate(backend, c.input, Precision::kFloat64);
   if (std::isnan(analytic.loss)) return;
   const double step = kStepInLatticeUnits * c.coordinate_scale;
   const Agreement a = directional_agreement(backend, c.input, analytic, c.seed, step);
@@ -121,7 +121,7 @@ TEST_P(FiniteDifferences, RoundingOfTheExpandedFormulaIsInTheBound) {
   if (!implements(backend, in) || !backend.capabilities().float64) {
     GTEST_SKIP() << backend.name() << " does not evaluate hard-soft L2 in float64";
   }
-  const Evaluation analytic = evaluate(backend, in, "float64");
+  const Evaluation analytic = evaluate(backend, in, Precision::kFloat64);
   const double step = kStepInLatticeUnits * std::ldexp(1.0, -9);
   // The direction the soak's case drew (its generator seed was 1).
   const Agreement a = directional_agreement(backend, in, analytic, 1, step);

@@ -37,7 +37,7 @@ TEST_P(GoldenFixture, MatchesTfa) {
   }
   if (!supports(backend, c)) GTEST_SKIP() << backend.name() << " does not implement this variant";
   load_arrays(golden_directory(), c);
-  for (const std::string& precision : golden_precisions(backend, c)) {
+  for (const Precision precision : golden_precisions(backend, c)) {
     const GoldenCheck check = check_golden_case(backend, c, precision);
     EXPECT_FALSE(check.failed()) << check.describe_failure(c, backend.name());
     const std::lock_guard<std::mutex> lock(summary_mutex);
@@ -87,9 +87,9 @@ TEST(GoldenFailureClass, KeptSubnormalsAreAnArtifactOfTheirTrait) {
   const auto port = make_reference_backend_keeping_subnormals();
   int failed = 0;
   for (GoldenCase c : golden_manifest().cases) {
-    if (c.dtype != "float32" || !supports(*port, c)) continue;
+    if (c.precision != Precision::kFloat32 || !supports(*port, c)) continue;
     load_arrays(golden_directory(), c);
-    const GoldenCheck check = check_golden_case(*port, c, "float32");
+    const GoldenCheck check = check_golden_case(*port, c, Precision::kFloat32);
     if (!check.failed()) continue;
     ++failed;
     EXPECT_EQ(check.failure_class, FailureClass::kArtifact) << check.describe_failure(c, "port");
@@ -120,8 +120,8 @@ class SummaryPrinter : public ::testing::Environment {
     for (const auto& e : unused_known_divergences()) {
       const auto ran = fixtures_run.find(e.subject);
       if (ran == fixtures_run.end() || ran->second < golden_manifest().cases.size()) continue;
-      ADD_FAILURE() << "stale known divergence: " << e.subject << "/" << e.dtype << "/"
-                    << e.category << "/" << e.variant << "/" << to_string(e.quantity)
+      ADD_FAILURE() << "stale known divergence: " << e.subject << "/" << to_string(e.precision)
+                    << "/" << e.category << "/" << e.variant << "/" << to_string(e.quantity)
                     << " matched no failing comparison";
     }
   }

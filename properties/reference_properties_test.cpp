@@ -29,8 +29,8 @@ RC_GTEST_PROP(ReferenceFloat32, TracksTheFloat64Oracle, ()) {
   o.max_dim = 32;
   const GeneratedCase c = *gen_generic_case(o);
   classify(c);
-  const Evaluation oracle = evaluate(reference(), c.input, "float64");
-  const Evaluation f32 = evaluate(reference(), c.input, "float32");
+  const Evaluation oracle = evaluate(reference(), c.input, Precision::kFloat64);
+  const Evaluation f32 = evaluate(reference(), c.input, Precision::kFloat32);
   if (std::isnan(oracle.loss)) {
     RC_ASSERT(std::isnan(f32.loss));
     RC_ASSERT(is_no_positive_pair_gradient(f32.gradient, c.input.spec.metric == Metric::kAngular));
@@ -40,9 +40,10 @@ RC_GTEST_PROP(ReferenceFloat32, TracksTheFloat64Oracle, ()) {
   const Agreement grad =
       compare_gradients(f32.gradient, oracle.gradient, gradient_term_scale(c.input));
   const Tolerance loss_tol = with_loss_summation(
-      tolerance("reference", "float32", Quantity::kLoss, Regime::kOracle), c.input, "float32");
+      tolerance("reference", Precision::kFloat32, Quantity::kLoss, Regime::kOracle), c.input,
+      Precision::kFloat32);
   const Tolerance& grad_tol =
-      tolerance("reference", "float32", Quantity::kGradient, Regime::kOracle);
+      tolerance("reference", Precision::kFloat32, Quantity::kGradient, Regime::kOracle);
   if (!loss.within(loss_tol)) RC_LOG() << "loss: " << loss.describe() << "\n";
   if (!grad.within(grad_tol)) RC_LOG() << "gradient: " << grad.describe() << "\n";
   RC_ASSERT(loss.within(loss_tol));

@@ -49,7 +49,8 @@ class WithoutTieClaim final : public Backend {
 // The golden judge's bound for a float32 gradient against this case (golden_check.cpp): relative
 // to the terms' scale or TF's largest entry, whichever is larger.
 double gradient_bound(const GoldenCase& c) {
-  const Tolerance& tol = tolerance("reference", "float32", Quantity::kGradient, Regime::kGolden);
+  const Tolerance& tol =
+      tolerance("reference", Precision::kFloat32, Quantity::kGradient, Regime::kGolden);
   return tol.abs +
          tol.rel * compare_gradients(c.gradient, c.gradient, gradient_term_scale(c.input)).scale;
 }
@@ -80,10 +81,10 @@ int for_each_tie_fixture(F&& f) {
   int count = 0;
   std::string artifacts;
   for (GoldenCase c : golden_manifest().cases) {
-    if (c.dtype != "float32") continue;
+    if (c.precision != Precision::kFloat32) continue;
     load_arrays(golden_directory(), c);
     if (!std::isfinite(c.loss) || !has_exact_tie(c.input)) continue;
-    const Evaluation float64 = evaluate(find_backend("reference"), c.input, "float64");
+    const Evaluation float64 = evaluate(find_backend("reference"), c.input, Precision::kFloat64);
     if (compare_gradients(float64.gradient, c.gradient, 0).max_abs_error > gradient_bound(c)) {
       artifacts += " " + c.id;
       continue;
@@ -106,7 +107,7 @@ TEST(TieSubgradients, TfAndFirstOfTiesAreInsideAtEveryTie) {
     EXPECT_LE(distance_to_subdifferential(c.gradient, *set, bound), bound)
         << c.id << ": TF's own gradient";
     if (!implements(*first_of_ties, c.input)) return;
-    const Evaluation one_hot = evaluate(*first_of_ties, c.input, "float32");
+    const Evaluation one_hot = evaluate(*first_of_ties, c.input, Precision::kFloat32);
     EXPECT_LE(distance_to_subdifferential(one_hot.gradient, *set, bound), bound)
         << c.id << ": the whole gradient of each tie to its first element";
     const Agreement a =
@@ -149,7 +150,7 @@ TEST(TieSubgradients, AZeroRowWithEpsOnTheNormFailsAsSemantics) {
   const WithoutTieClaim port(mutants::make_mutant_backend(mutants::Mutation::kNormalizeEpsOnNorm));
   const GoldenCase c = loaded("angzero_b8_semihard_angular");
   ASSERT_TRUE(has_exact_tie(c.input));
-  const GoldenCheck check = check_golden_case(port, c, "float32");
+  const GoldenCheck check = check_golden_case(port, c, Precision::kFloat32);
   EXPECT_EQ(check.loss.verdict, Verdict::kPass) << check.describe_failure(c, port.name());
   EXPECT_EQ(check.gradient.verdict, Verdict::kFail);
   EXPECT_EQ(check.failure_class, FailureClass::kSemantics);
@@ -165,11 +166,11 @@ TEST(TieSubgradients, OneHotTiesAreAnotherSubgradientOrATiesFailure) {
   const auto claims = mutants::make_mutant_backend(mutants::Mutation::kArgmaxTies);
   const WithoutTieClaim does_not(mutants::make_mutant_backend(mutants::Mutation::kArgmaxTies));
   const GoldenCase c = loaded("boundary_ring_semihard_sql2");
-  const GoldenCheck claimed = check_golden_case(*claims, c, "float32");
+  const GoldenCheck claimed = check_golden_case(*claims, c, Precision::kFloat32);
   ASSERT_TRUE(claimed.failed()) << "the one-hot choice should differ from TF's split here";
   EXPECT_EQ(claimed.loss.verdict, Verdict::kPass);
   EXPECT_EQ(claimed.failure_class, FailureClass::kTies);
-  const GoldenCheck excused = check_golden_case(does_not, c, "float32");
+  const GoldenCheck excused = check_golden_case(does_not, c, Precision::kFloat32);
   EXPECT_FALSE(excused.failed()) << excused.describe_failure(c, does_not.name());
   EXPECT_EQ(excused.gradient.verdict, Verdict::kOtherSubgradient);
 }

@@ -45,13 +45,12 @@ LossSpec parse_key(const std::string& key) {
   return spec;
 }
 
-void expect_close(double actual, double expected, const std::string& dtype,
-                  const std::string& what) {
-  const Tolerance& tol = tolerance("reference", dtype, Quantity::kLoss, Regime::kTfaSuite);
+void expect_close(double actual, double expected, Precision precision, const std::string& what) {
+  const Tolerance& tol = tolerance("reference", precision, Quantity::kLoss, Regime::kTfaSuite);
   // TFA's assert_allclose: |a − b| <= atol + rtol·|b|.
   const Agreement a = compare_loss(actual, expected, std::fabs(expected));
-  EXPECT_TRUE(a.within(tol)) << what << ": reference " << dtype << " gives " << actual
-                             << ", expected " << expected << " (" << a.describe() << ")";
+  EXPECT_TRUE(a.within(tol)) << what << ": reference " << to_string(precision) << " gives "
+                             << actual << ", expected " << expected << " (" << a.describe() << ")";
 }
 
 TEST(TfaSuite, AllParametrizationsMatchTheTestsExpectedValues) {
@@ -61,11 +60,11 @@ TEST(TfaSuite, AllParametrizationsMatchTheTestsExpectedValues) {
     const LossSpec spec = parse_key(key);
     CaseInput in =
         suite_input(spec.loss == Loss::kSemiHard ? "semihard_inputs" : "hard_inputs", spec);
-    expect_close(evaluate(reference, in, "float64").loss,
-                 expected.at("tfa_test_numpy_reference_f64").get<double>(), "float64",
+    expect_close(evaluate(reference, in, Precision::kFloat64).loss,
+                 expected.at("tfa_test_numpy_reference_f64").get<double>(), Precision::kFloat64,
                  key + " vs TFA's numpy reference");
-    expect_close(evaluate(reference, in, "float32").loss,
-                 expected.at("tf_graph_replay_f32").get<double>(), "float32",
+    expect_close(evaluate(reference, in, Precision::kFloat32).loss,
+                 expected.at("tf_graph_replay_f32").get<double>(), Precision::kFloat32,
                  key + " vs the float32 graph replay");
     // The half-precision columns: the float32 graph on inputs quantized to the half type.
     for (const auto& [column, type] :
@@ -73,8 +72,8 @@ TEST(TfaSuite, AllParametrizationsMatchTheTestsExpectedValues) {
           std::pair{"tf_graph_replay_bf16_inputs", HalfType::kBFloat16}}) {
       CaseInput quantized = in;
       for (double& v : quantized.values) v = round_to_half(static_cast<float>(v), type);
-      expect_close(evaluate(reference, quantized, "float32").loss,
-                   expected.at(column).get<double>(), "float32", key + " vs " + column);
+      expect_close(evaluate(reference, quantized, Precision::kFloat32).loss,
+                   expected.at(column).get<double>(), Precision::kFloat32, key + " vs " + column);
     }
     ++checked;
   }
@@ -94,13 +93,13 @@ TEST(TfaDoctests, ValuesOfTheDocstrings) {
   callable.values = {1, 0, 0, 1};  // X·Xᵀ
   const float one_plus_root_two = 1.0f + std::sqrt(2.0f);
   in.spec.loss = Loss::kSemiHard;
-  EXPECT_EQ(evaluate(reference, in, "float32").loss, one_plus_root_two);  // 2.4142137
+  EXPECT_EQ(evaluate(reference, in, Precision::kFloat32).loss, one_plus_root_two);  // 2.4142137
   callable.spec.loss = Loss::kSemiHard;
-  EXPECT_EQ(evaluate(reference, callable, "float32").loss, 1.0);
+  EXPECT_EQ(evaluate(reference, callable, Precision::kFloat32).loss, 1.0);
   in.spec.loss = Loss::kHard;
-  EXPECT_EQ(evaluate(reference, in, "float32").loss, 1.0);
+  EXPECT_EQ(evaluate(reference, in, Precision::kFloat32).loss, 1.0);
   callable.spec.loss = Loss::kHard;
-  EXPECT_EQ(evaluate(reference, callable, "float32").loss, 0.0);
+  EXPECT_EQ(evaluate(reference, callable, Precision::kFloat32).loss, 0.0);
 }
 
 }  // namespace

@@ -36,7 +36,7 @@ const std::optional<conformance::Evaluation>& mutant_result(const mutants::Mutat
   if (!backend) backend = mutants::make_mutant_backend(info.mutation);
   std::optional<conformance::Evaluation> result;
   try {
-    result = conformance::evaluate(*backend, c.input, "float32");
+    result = conformance::evaluate(*backend, c.input, conformance::Precision::kFloat32);
   } catch (const Error&) {  // not evaluable by a mutant (its capabilities): no evidence
   }
   return cache[key] = std::move(result);
@@ -60,7 +60,7 @@ bool same_as_port(Quantity quantity, const conformance::GoldenCase& c,
 std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
                               const GoldenSet& golden) {
   const auto explainable = [](const JudgedComparison& j) {
-    return j.check.precision == "float32" && j.check.failed() &&
+    return j.check.precision == conformance::Precision::kFloat32 && j.check.failed() &&
            j.check.failure_class != conformance::FailureClass::kArtifact;
   };
   if (std::none_of(comparisons.begin(), comparisons.end(), explainable)) return {};
@@ -73,7 +73,7 @@ std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
     for (const auto& j : comparisons) {
       // float32 only: the mutants compute in TF's precision, the port's float64 results would
       // differ from them by rounding alone.
-      if (j.check.precision != "float32") continue;
+      if (j.check.precision != conformance::Precision::kFloat32) continue;
       const conformance::GoldenCase& c = golden.manifest.cases[j.case_index];
       const auto& mutant = mutant_result(info, c);
       if (!mutant) continue;

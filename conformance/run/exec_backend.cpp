@@ -16,8 +16,9 @@
 #include <set>
 #include <type_traits>
 
-#include "conformance/run/subprocess.hpp"
 #include "conformance/known_divergences.hpp"
+#include "conformance/precision.hpp"
+#include "conformance/run/subprocess.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
 
@@ -228,15 +229,16 @@ class ExecBackend final : public TemplatedBackend<ExecBackend> {
     const char* input = precomputed ? "distances.npy" : "embeddings.npy";
     write_npy((dir / input).string(), type, {batch, cols}, values);
     write_npy((dir / "labels.npy").string(), NpyType::kInt64, {batch}, labels);
-    const json request = {{"loss", to_string(spec.loss)},
-                          {"soft", spec.soft},
-                          {"margin", spec.margin},
-                          {"metric", precomputed ? "precomputed" : to_string(spec.metric)},
-                          {"dtype", std::is_same_v<T, float> ? "float32" : "float64"},
-                          {"want_grad", gradient},
-                          {"input", input},
-                          {"batch", batch},
-                          {"dim", precomputed ? json(nullptr) : json(cols)}};
+    const json request = {
+        {"loss", to_string(spec.loss)},
+        {"soft", spec.soft},
+        {"margin", spec.margin},
+        {"metric", precomputed ? "precomputed" : to_string(spec.metric)},
+        {"dtype", to_string(std::is_same_v<T, float> ? Precision::kFloat32 : Precision::kFloat64)},
+        {"want_grad", gradient},
+        {"input", input},
+        {"batch", batch},
+        {"dim", precomputed ? json(nullptr) : json(cols)}};
     std::ofstream(dir / "request.json") << request.dump(1) << '\n';
 
     std::string answer, err;

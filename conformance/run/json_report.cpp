@@ -111,7 +111,7 @@ std::string json_report(const RunOutcome& run) {
   json stale = json::array();
   for (const auto& e : run.stale) {
     stale.push_back({{"subject", e.subject},
-                     {"dtype", e.dtype},
+                     {"dtype", conformance::to_string(e.precision)},
                      {"category", e.category},
                      {"variant", e.variant},
                      {"quantity", conformance::to_string(e.quantity)},

@@ -334,8 +334,9 @@ std::string markdown_report(const RunOutcome& run) {
   if (!any_used) out << "None used.\n";
   out << "\n";
   for (const auto& e : run.stale) {
-    out << "**FAIL: stale known divergence** " << e.subject << "/" << e.dtype << "/" << e.category
-        << "/" << e.variant << "/" << conformance::to_string(e.quantity)
+    out << "**FAIL: stale known divergence** " << e.subject << "/"
+        << conformance::to_string(e.precision) << "/" << e.category << "/" << e.variant << "/"
+        << conformance::to_string(e.quantity)
         << " matched no failing comparison: the divergence is gone, remove the entry from "
            "conformance/known_divergences.cpp (or mark it as one that may appear, if it "
            "depends on the machine).\n";

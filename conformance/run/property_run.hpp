@@ -24,7 +24,7 @@ struct PropertyParams {
 
 // A comparison as recorded during one case (AgreementRecord without the pointer to the case).
 struct RecordedAgreement {
-  std::string precision;
+  conformance::Precision precision = conformance::Precision::kFloat32;
   conformance::Quantity quantity = conformance::Quantity::kLoss;
   std::string against;
   conformance::Agreement agreement;

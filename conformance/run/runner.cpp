@@ -62,8 +62,8 @@ std::string case_label(const conformance::CaseInput& in) {
 std::string property_failure_summary(const PropertyRun& run) {
   for (const auto& a : run.failing_agreements) {
     if (!a.within) {
-      return a.precision + " " + conformance::to_string(a.quantity) + " against " + a.against +
-             ": " + a.agreement.describe();
+      return to_string(a.precision) + " " + conformance::to_string(a.quantity) + " against " +
+             a.against + ": " + a.agreement.describe();
     }
   }
   // RapidCheck: "<file>:<line>:\nRC_ASSERT(<expression>)\n\nExpands to:\n...", or
@@ -216,7 +216,8 @@ void BackendRun::golden() {
       } catch (const Error& e) {
         ++out_.cases;
         ++out_.check(CheckKind::kGolden, c.category).cases;
-        add_error(CheckKind::kGolden, c.category, c.id + " " + precision + ": " + e.what());
+        add_error(CheckKind::kGolden, c.category,
+                  c.id + " " + to_string(precision) + ": " + e.what());
         if (stopped()) break;
         continue;
       }
@@ -241,7 +242,8 @@ void BackendRun::golden() {
             variant_name(c.input.spec),
             gradient ? conformance::Quantity::kGradient : conformance::Quantity::kLoss);
         if (entry == nullptr) continue;
-        auto& use = out_.known_divergences_used[entry->subject + "/" + entry->dtype + "/" +
+        auto& use = out_.known_divergences_used[entry->subject + "/" +
+                                                conformance::to_string(entry->precision) + "/" +
                                                 entry->category + "/" + entry->variant + "/" +
                                                 conformance::to_string(entry->quantity)];
         ++use.comparisons;
@@ -250,7 +252,7 @@ void BackendRun::golden() {
       const bool ordinary = conformance::is_ordinary_category(c.category);
       cell.ordinary_cases += ordinary;
       judged_.push_back({k, check});
-      if (precision == c.dtype && find_checklist_rule(c.id) != nullptr) add_checklist(c, check);
+      if (precision == c.precision && find_checklist_rule(c.id) != nullptr) add_checklist(c, check);
       if (!check.failed()) continue;
       Failure f;
       f.kind = CheckKind::kGolden;
