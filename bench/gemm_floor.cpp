@@ -1,4 +1,4 @@
-// The physical floor of a loss evaluation (DESIGN.md "Backends"): the distances need X·Xᵀ and
+// The physical floor of a loss evaluation: the distances need X·Xᵀ and
 // the backward pass at least one B×B by B×D product, so a fwdbwd pass cannot beat
 // X·Xᵀ + M·X with dense M, and a fwd pass cannot beat X·Xᵀ. Eigen's GEMM, float32, rows split
 // over the hardware threads like the eigen backend (one thread below its parallel threshold).

@@ -1,4 +1,4 @@
-// One way to compare a computed loss or gradient with an expected one (STYLE.md: one comparison
+// One way to compare a computed loss or gradient with an expected one (one comparison
 // helper). Non-finite entries must match exactly (NaN with NaN, +Inf with +Inf); finite entries
 // are compared as |a − b| <= abs + rel·scale, where the scale of a loss is the size of its terms
 // (loss_scale in scales.hpp: a small loss made of large cancelling distances carries their

@@ -24,7 +24,7 @@ using Variants = std::vector<LossSpec>;
 
 const Backend& reference() { return find_backend("reference"); }
 
-// Agreement with the oracle: B up to ~300 and D up to ~200 (DESIGN.md), growing over a run with
+// Agreement with the oracle: B up to ~300 and D up to ~200, growing over a run with
 // RapidCheck's size.
 GeneratorOptions generic_options() {
   GeneratorOptions o;

@@ -1,4 +1,4 @@
-// The differential properties (DESIGN.md "Conformance"): each is a RapidCheck property body run
+// The differential properties: each is a RapidCheck property body run
 // for one backend, shared by the gtest suite (properties/differential_test.cpp) and by
 // `tripletcheck conform`. Generic batches must agree with the float64 oracle in value and
 // gradient; degenerate batches (ties, duplicates, zero rows, overflow) with the TF-ordered

@@ -1,4 +1,4 @@
-// Dispatch on precision and input form, once, at the edge (STYLE.md).
+// Dispatch on precision and input form, once, at the edge.
 #include "conformance/evaluate.hpp"
 
 #include <stdexcept>

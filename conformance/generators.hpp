@@ -59,7 +59,7 @@ void showValue(const GeneratedCase& c, std::ostream& os);
 
 namespace tripletcheck::conformance {
 
-// Degenerate batches (DESIGN.md "Regimes"): exact ties on a coarse lattice, duplicate rows, zero
+// Degenerate batches: exact ties on a coarse lattice, duplicate rows, zero
 // rows, power-of-two scalings up to float32 overflow. L2 and squared-L2 only: their distances are
 // exact on these inputs in every precision, so the loss value is still well defined and every
 // correct implementation must give it; angular distances are rounded, and angular ties are

@@ -7,7 +7,7 @@
 namespace tripletcheck::conformance {
 namespace {
 
-// The float64 oracle computes in IEEE double on purpose (DESIGN.md: it is the semantics, not a
+// The float64 oracle computes in IEEE double on purpose (it is the semantics, not a
 // float32 replay), so where TF's float32 overflows or flushes it does not.
 const char* const kOverflow =
     "float32 overflow in TF (squared norms past ~1.8e19 become Inf, rsqrt(Inf) = 0, NaN "
@@ -89,7 +89,8 @@ std::set<const KnownDivergence*> used;
 std::vector<KnownDivergence> make_entries() {
   std::vector<KnownDivergence> entries;
   // Every float64 implementation, by design: the float64 path is the semantics in IEEE double.
-  for (const char* subject : {"reference", "eigen", "torch", "torch-tfa"}) {
+  for (const char* subject :
+       {"reference", "eigen", "torch", "torch-tfa", "torch-cuda", "torch-tfa-cuda"}) {
     entries.push_back(
         {subject, Precision::kFloat64, "large_magnitude", "*", Quantity::kLoss, kOverflow});
     entries.push_back(

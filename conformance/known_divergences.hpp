@@ -1,4 +1,4 @@
-// Comparisons that are expected to fail, each with its reason (STYLE.md: skips and expected
+// Comparisons that are expected to fail, each with its reason (skips and expected
 // failures in one checked-in file). An entry that no longer matches any failing comparison is
 // stale and reported as such, so the list cannot silently outlive the problem.
 #pragma once

@@ -1,4 +1,4 @@
-// Label structures of a batch (DESIGN.md generators): how many classes, how many samples each,
+// Label structures of a batch (generators.hpp): how many classes, how many samples each,
 // and which integer values stand for them (non-contiguous and negative values included, since
 // TFA compares labels only for equality).
 #pragma once

@@ -1,5 +1,5 @@
 // The tolerance table: every bound the suite compares with, each with the reason it is what it
-// is. The entries live in tolerances.cpp and nowhere else (STYLE.md: one table, one place).
+// is. The entries live in tolerances.cpp and nowhere else (one table, one place).
 #pragma once
 
 #include <string>

@@ -26,7 +26,7 @@ using tripletcheck_test::CliRun;
 using tripletcheck_test::run_cli;
 using tripletcheck_test::TempDir;
 
-// Usage and input errors: the status scripts test for (DESIGN.md, "The command line").
+// Usage and input errors: the status scripts test for (README, "Exit status").
 constexpr int kExitUsage = 2;
 // docs/SEMANTICS.md §7.2 doctests, labels [0, 0] and X = [[0, 1], [1, 0]]: no negatives, so semihard falls
 // back to the row minimum (1 + √2) and hard to the margin.
