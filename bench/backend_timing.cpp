@@ -15,6 +15,7 @@
 
 #include "bench/bench_inputs.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace {
@@ -65,7 +66,7 @@ Options parse(int argc, char** argv) {
     const std::string flag = argv[k];
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
-      std::exit(0);
+      std::exit(tripletcheck::kExitPassed);
     }
     if (k + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
     const std::string value = argv[++k];
@@ -153,7 +154,7 @@ int main(int argc, char** argv) {
     o = parse(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "tripletcheck_backend_timing: " << e.what() << "\n" << kUsage;
-    return 2;
+    return tripletcheck::kExitUsage;
   }
   nlohmann::json out = {{"metric", "L2"},
                         {"dtype", "float32"},
@@ -175,13 +176,13 @@ int main(int argc, char** argv) {
       for (auto& row : time_backend(backend, o)) out["rows"].push_back(row);
     } catch (const tripletcheck::Error& e) {  // an unknown backend name
       std::cerr << "tripletcheck_backend_timing: " << e.what() << "\n";
-      return 2;
+      return tripletcheck::kExitUsage;
     } catch (const std::exception& e) {  // out of memory, a backend without a gradient
       std::cerr << "tripletcheck_backend_timing: " << name << ": " << e.what() << "\n";
-      return 1;
+      return tripletcheck::kExitChecksFailed;
     }
   }
   std::cout << out.dump(1) << "\n";
   // Asked for and not there (a GPU job without its GPU) is a failure, after the JSON says why.
-  return unavailable ? 1 : 0;
+  return unavailable ? tripletcheck::kExitChecksFailed : tripletcheck::kExitPassed;
 }

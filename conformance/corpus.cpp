@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -73,8 +74,7 @@ std::uint64_t case_hash(const CorpusCase& c) {
 }  // namespace
 
 std::string exact_decimal(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (!std::isfinite(value)) return nonfinite_name(value);
   char text[40];
   for (int digits = 1; digits <= 17; ++digits) {
     std::snprintf(text, sizeof text, "%.*g", digits, value);

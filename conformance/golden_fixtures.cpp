@@ -10,6 +10,7 @@
 
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -17,16 +18,8 @@ namespace {
 double number_or_special(const nlohmann::json& v) {
   if (v.is_number()) return v.get<double>();
   const auto s = v.get<std::string>();
-  if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
-  if (s == "inf") return std::numeric_limits<double>::infinity();
-  if (s == "-inf") return -std::numeric_limits<double>::infinity();
+  if (const auto special = nonfinite_from_name(s)) return *special;
   throw InvalidArgument("loss_value", s, "expected a number, \"nan\", \"inf\" or \"-inf\"");
-}
-
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
 }
 
 // What TF computed in: float32 or a half type (TF's float64 is not what ports reproduce).

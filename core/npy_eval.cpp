@@ -7,15 +7,10 @@
 
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/half.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck {
 namespace {
-
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
-}
 
 // The gradient as an array of the values' dtype and shape.
 template <class T>

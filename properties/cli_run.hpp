@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tripletcheck/text.hpp"
+
 namespace tripletcheck_test {
 
 struct CliRun {
@@ -18,11 +20,7 @@ struct CliRun {
   std::string err;
 };
 
-inline std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using tripletcheck::shell_quote;
 
 inline std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -13,6 +13,7 @@
 #include "bench/report/output_files.hpp"
 #include "bench/report/results.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 
 namespace tripletcheck::cli {
 namespace {
@@ -55,7 +56,7 @@ void add_bench_report_command(CLI::App& app) {
   cmd->add_option("--out", args->out, "Also write report.md and report.html into this directory");
   cmd->add_option("--versus", args->versus, "Backend the speed-up column is relative to")
       ->capture_default_str();
-  cmd->footer("Exit status: 0 report written, 2 bad input.");
+  cmd->footer(exit_status_footer("report written", "", "bad input"));
   cmd->callback([args] { run(*args); });
 }
 

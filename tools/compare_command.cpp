@@ -16,6 +16,7 @@
 #include "bench/report/results.hpp"
 #include "checks_failed.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 
 namespace tripletcheck::cli {
 namespace {
@@ -92,9 +93,8 @@ void add_compare_command(CLI::App& app) {
                 "Compare runs whose machine or build differ (the report says so)");
   cmd->add_option("--out", args->out,
                   "Also write comparison.md, .json, .junit.xml and .html into this directory");
-  cmd->footer(
-      "Exit status: 0 no confirmed regression, 1 a confirmed regression, 2 bad input or runs "
-      "from different contexts.");
+  cmd->footer(exit_status_footer("no confirmed regression", "a confirmed regression",
+                                 "bad input or runs from different contexts"));
   cmd->callback([args] { run(*args); });
 }
 

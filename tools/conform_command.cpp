@@ -12,16 +12,18 @@
 #include <vector>
 
 #include "checks_failed.hpp"
+#include "conformance/corpus.hpp"
+#include "conformance/differential_properties.hpp"
+#include "conformance/golden_fixtures.hpp"
 #include "conformance/run/backend_resolver.hpp"
 #include "conformance/run/report.hpp"
 #include "conformance/run/runner.hpp"
 #include "conformance/run/session.hpp"
 #include "conformance/run/settings.hpp"
-#include "conformance/corpus.hpp"
-#include "conformance/differential_properties.hpp"
-#include "conformance/golden_fixtures.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 #include "tripletcheck/registry.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::cli {
 namespace {
@@ -274,9 +276,9 @@ void add_conform_command(CLI::App& app) {
       "properties; failing property cases are shrunk, saved to the corpus and printed with "
       "their replay commands. Every failure has a class: semantics (TFA's rules), ties (which "
       "subgradient), TF float32 artifact (with its fix); the report lists the most severe first "
-      "and names the porting mistakes (mutants) that reproduce the failing fixtures.\nExit "
-      "status: 0 all passed (TF float32 artifacts only reported, unless --artifacts fail), 1 a "
-      "check failed, 2 bad usage.");
+      "and names the porting mistakes (mutants) that reproduce the failing fixtures.\n" +
+      exit_status_footer("all passed (TF float32 artifacts only reported, unless --artifacts fail)",
+                         "a check failed"));
   cmd->callback([args, cases, max_size] {
     args->cases_given = cases->count() > 0;
     args->max_size_given = max_size->count() > 0;

@@ -19,6 +19,7 @@
 #include "tripletcheck/npy_eval.hpp"
 #include "tripletcheck/options.hpp"
 #include "tripletcheck/registry.hpp"
+#include "tripletcheck/text.hpp"
 #include "tripletcheck/validate.hpp"
 
 namespace tripletcheck::cli {
@@ -62,8 +63,7 @@ NpyInputs load_inputs(const EvalArgs& args) {
 
 // %.17g round-trips any double. JSON has no NaN or Inf, so those are spelled as strings.
 std::string json_number(double value) {
-  if (std::isnan(value)) return "\"nan\"";
-  if (std::isinf(value)) return value > 0 ? "\"inf\"" : "\"-inf\"";
+  if (!std::isfinite(value)) return "\"" + nonfinite_name(value) + "\"";
   char text[32];
   std::snprintf(text, sizeof text, "%.17g", value);
   return text;

@@ -12,9 +12,10 @@
 #include <vector>
 
 #include "checks_failed.hpp"
-#include "conformance/run/progress.hpp"
 #include "conformance/golden_check.hpp"
+#include "conformance/run/progress.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 #include "tripletcheck/registry.hpp"
 
 namespace tripletcheck::cli {
@@ -100,7 +101,7 @@ void add_golden_command(CLI::App& app) {
   cmd->add_option("--backend", args->backends,
                   "Backend to check (repeatable; default: every available backend)");
   cmd->add_option("--report", args->report, "Also write the Markdown report to this file");
-  cmd->footer("Exit status: 0 all within tolerance, 1 some comparison failed, 2 bad input.");
+  cmd->footer(exit_status_footer("all within tolerance", "some comparison failed", "bad input"));
   cmd->callback([args] { run(*args); });
 }
 

@@ -14,14 +14,9 @@
 #include "golden_command.hpp"
 #include "mutation_command.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 
 namespace {
-
-// Checks that ran and failed exit 1, like a test runner; bad input or usage exits 2 (scripts test
-// for it); anything else is a bug or the machine's problem and also exits 1.
-constexpr int kExitChecksFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitInternal = 1;
 
 int report(const std::string& message, int status) {
   std::string line = message;
@@ -60,19 +55,20 @@ int main(int argc, char** argv) {
       for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
         names += (names.empty() ? "" : ", ") + sub->get_name();
       }
-      return report("A subcommand is required: " + names + " (see --help)", kExitUsage);
+      return report("A subcommand is required: " + names + " (see --help)",
+                    tripletcheck::kExitUsage);
     }
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
       return app.exit(e);  // --help, --version
     }
-    return report(e.what(), kExitUsage);
+    return report(e.what(), tripletcheck::kExitUsage);
   } catch (const tripletcheck::cli::ChecksFailed& e) {
-    return report(e.what(), kExitChecksFailed);
+    return report(e.what(), tripletcheck::kExitChecksFailed);
   } catch (const tripletcheck::Error& e) {
-    return report(e.what(), kExitUsage);
+    return report(e.what(), tripletcheck::kExitUsage);
   } catch (const std::exception& e) {
-    return report(e.what(), kExitInternal);
+    return report(e.what(), tripletcheck::kExitChecksFailed);
   }
   return 0;
 }

@@ -16,14 +16,15 @@
 #include <vector>
 
 #include "checks_failed.hpp"
+#include "conformance/corpus.hpp"
+#include "conformance/golden_fixtures.hpp"
+#include "conformance/mutants/mutant_backend.hpp"
 #include "conformance/run/outcome.hpp"
 #include "conformance/run/runner.hpp"
 #include "conformance/run/session.hpp"
 #include "conformance/run/settings.hpp"
-#include "conformance/mutants/mutant_backend.hpp"
-#include "conformance/corpus.hpp"
-#include "conformance/golden_fixtures.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/exit_status.hpp"
 
 namespace tripletcheck::cli {
 namespace {
@@ -218,9 +219,7 @@ void add_mutation_command(CLI::App& app) {
       ->type_name("LIST");
   cmd->add_option("--mutant", args->mutants, "Only this mutant (repeatable; 'none' = control)")
       ->type_name("NAME");
-  cmd->footer(
-      "Exit status: 0 every mutant caught and the control passed, 1 otherwise, 2 bad "
-      "usage.");
+  cmd->footer(exit_status_footer("every mutant caught and the control passed", "otherwise"));
   cmd->callback([args] { run(*args); });
 }
 

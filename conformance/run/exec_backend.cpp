@@ -21,6 +21,7 @@
 #include "conformance/run/subprocess.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -46,10 +47,7 @@ std::string read_file(const fs::path& path) {
 double parse_loss(const json& value) {
   if (value.is_number()) return value.get<double>();
   if (value.is_string()) {
-    const auto s = value.get<std::string>();
-    if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
-    if (s == "inf") return std::numeric_limits<double>::infinity();
-    if (s == "-inf") return -std::numeric_limits<double>::infinity();
+    if (const auto special = nonfinite_from_name(value.get<std::string>())) return *special;
   }
   throw std::runtime_error("\"loss\" must be a number or \"nan\", \"inf\", \"-inf\", got " +
                            value.dump());

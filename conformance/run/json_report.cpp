@@ -4,6 +4,7 @@
 
 #include "conformance/run/checklist.hpp"
 #include "conformance/run/report.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 using nlohmann::json;
 
 // JSON has no NaN or Inf; errors are finite by construction, but stay safe.
-json number(double v) { return std::isfinite(v) ? json(v) : json(std::to_string(v)); }
+json number(double v) { return std::isfinite(v) ? json(v) : json(nonfinite_name(v)); }
 
 json backend_json(const BackendOutcome& b) {
   json checks = json::array();

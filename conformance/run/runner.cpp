@@ -8,19 +8,20 @@
 #include <filesystem>
 #include <optional>
 
-#include "conformance/run/backend_resolver.hpp"
-#include "conformance/run/checklist.hpp"
-#include "conformance/run/diagnosis.hpp"
-#include "conformance/run/property_run.hpp"
-#include "conformance/run/session.hpp"
-#include "conformance/run/progress.hpp"
 #include "conformance/corpus.hpp"
 #include "conformance/differential_properties.hpp"
 #include "conformance/edge_classes.hpp"
 #include "conformance/known_divergences.hpp"
+#include "conformance/run/backend_resolver.hpp"
+#include "conformance/run/checklist.hpp"
+#include "conformance/run/diagnosis.hpp"
+#include "conformance/run/progress.hpp"
+#include "conformance/run/property_run.hpp"
+#include "conformance/run/session.hpp"
 #include "conformance/separation.hpp"
 #include "conformance/test_names.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -446,16 +447,6 @@ void BackendRun::properties() {
 }
 
 }  // namespace
-
-std::string shell_quote(const std::string& text) {
-  const bool plain = !text.empty() && text.find_first_not_of(
-                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                          "0123456789_-./:=,+@%") == std::string::npos;
-  if (plain) return text;
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 GoldenSet load_golden_set(const std::string& directory) {
   GoldenSet set;

@@ -44,7 +44,4 @@ GoldenSet load_golden_set(const std::string& directory);
 BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
                              const GoldenSet& golden);
 
-// 'text' quoted for a POSIX shell when it needs it.
-std::string shell_quote(const std::string& text);
-
 }  // namespace tripletcheck::conformance
