@@ -21,6 +21,12 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+std::string first_line(const std::string& text) {
+  const auto start = text.find_first_not_of("\n ");
+  if (start == std::string::npos) return {};
+  return text.substr(start, text.find('\n', start) - start);
+}
+
 std::string nonfinite_name(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";

@@ -40,6 +40,12 @@ TEST(Text, ShellQuoteLeavesPlainWordsAndQuotesTheRest) {
   }
 }
 
+TEST(Text, FirstLineSkipsBlankLines) {
+  EXPECT_EQ(first_line("\n\n  RC_ASSERT(x)\nExpands to"), "RC_ASSERT(x)");
+  EXPECT_EQ(first_line("one line"), "one line");
+  EXPECT_EQ(first_line("\n \n"), "");
+}
+
 TEST(Text, NonfiniteNamesReadBack) {
   EXPECT_EQ(nonfinite_name(std::numeric_limits<double>::quiet_NaN()), "nan");
   EXPECT_EQ(nonfinite_name(-std::numeric_limits<double>::quiet_NaN()), "nan");

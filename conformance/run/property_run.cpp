@@ -1,11 +1,15 @@
-// RapidCheck's detail API (rapidcheck/Check.h: checkProperty with a TestListener and an explicit
-// reproduce map) instead of rc::check's printed report: the results come back as values.
+// The adapter to RapidCheck: the one file that uses its detail API (rapidcheck/Check.h:
+// checkProperty with a TestListener and an explicit reproduce map, configToMinimalString) and
+// reads its printed failure messages, so that the results come back as values. What it relies on
+// is pinned by properties/rapidcheck_adapter_test.cpp: an upgrade that changes it fails there.
 #include "conformance/run/property_run.hpp"
 
 #include <rapidcheck.h>
 
 #include <chrono>
 #include <sstream>
+
+#include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -69,6 +73,18 @@ std::string reproduce_string(const std::string& id, const rcd::Reproduce& reprod
   return {};
 }
 
+// RapidCheck's description of a failure: "<file>:<line>:\nRC_ASSERT(<expression>)\n\nExpands
+// to:\n...", or "Exception thrown with message:\n<what()>".
+std::string failure_line(const std::string& description) {
+  const auto assert_at = description.find("RC_ASSERT");
+  if (assert_at != std::string::npos) return first_line(description.substr(assert_at));
+  const std::string exception = "Exception thrown with message:";
+  if (description.rfind(exception, 0) == 0) {
+    return "exception: " + first_line(description.substr(exception.size()));
+  }
+  return first_line(description);
+}
+
 std::string show(const rcd::Example& example) {
   std::string out;
   for (const auto& [type, value] : example) out += type + ":\n" + value + "\n";
@@ -89,6 +105,7 @@ bool check_once(const rcd::Property& property, const std::string& id, const rcd:
     rcd::checkProperty(property, metadata, params, recorder, {{id, failure.reproduce}});
     run.passed = false;
     run.message = failure.description;
+    run.failure_line = failure_line(failure.description);
     run.counterexample = show(failure.counterExample);
     run.reproduce = reproduce_string(id, failure.reproduce);
     run.shrunk = recorder.current;
@@ -106,6 +123,7 @@ bool check_once(const rcd::Property& property, const std::string& id, const rcd:
   std::ostringstream text;
   rcd::printResultMessage(result, text);
   run.message = text.str();
+  run.failure_line = first_line(run.message);
   return false;
 }
 

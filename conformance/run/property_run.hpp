@@ -1,4 +1,5 @@
-// Running one differential property programmatically with RapidCheck (not through gtest): pass
+// Running one differential property programmatically with RapidCheck (not through gtest), the
+// only place that knows RapidCheck's detail API and message formats (property_run.cpp): pass
 // or fail, the number of cases, the edge classes reached, the shrunk counterexample as a case that
 // can be saved to the corpus, and the reproduce string for the gtest binary.
 #pragma once
@@ -43,6 +44,9 @@ struct PropertyRun {
   bool out_of_time = false;
   std::map<std::string, int> tags;  // edge class (RC_TAG) -> cases
   std::string message;              // RapidCheck's failure description, with the property's log
+  // The line of `message` that says what failed: the RC_ASSERT expression, "exception: <what>",
+  // or RapidCheck's first line (a run that gave up).
+  std::string failure_line;
   std::string counterexample;       // the shrunk case as RapidCheck shows it
   std::string reproduce;            // "reproduce=..." for RC_PARAMS, when the property failed
   std::optional<conformance::GeneratedCase> shrunk;

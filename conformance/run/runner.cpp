@@ -47,19 +47,14 @@ std::string utc_now() {
   return text;
 }
 
-std::string first_line(const std::string& text) {
-  const auto start = text.find_first_not_of("\n ");
-  if (start == std::string::npos) return {};
-  return text.substr(start, text.find('\n', start) - start);
-}
-
 std::string case_label(const conformance::CaseInput& in) {
   return variant_name(in.spec) + "/" +
          (in.precomputed ? "precomputed" : to_string(in.spec.metric)) +
          " B=" + std::to_string(in.batch) + (in.precomputed ? "" : " D=" + std::to_string(in.dim));
 }
 
-// The first comparison that was out of bounds, or RapidCheck's first meaningful line.
+// The first comparison that was out of bounds, or the line of RapidCheck's message that says
+// what failed.
 std::string property_failure_summary(const PropertyRun& run) {
   for (const auto& a : run.failing_agreements) {
     if (!a.within) {
@@ -67,15 +62,7 @@ std::string property_failure_summary(const PropertyRun& run) {
              a.against + ": " + a.agreement.describe();
     }
   }
-  // RapidCheck: "<file>:<line>:\nRC_ASSERT(<expression>)\n\nExpands to:\n...", or
-  // "Exception thrown with message:\n<what()>".
-  const auto assert_at = run.message.find("RC_ASSERT");
-  if (assert_at != std::string::npos) return first_line(run.message.substr(assert_at));
-  const std::string exception = "Exception thrown with message:";
-  if (run.message.rfind(exception, 0) == 0) {
-    return "exception: " + first_line(run.message.substr(exception.size()));
-  }
-  return first_line(run.message);
+  return run.failure_line;
 }
 
 class BackendRun {

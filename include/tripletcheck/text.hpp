@@ -19,6 +19,9 @@ std::string shape_text(const std::vector<std::int64_t>& shape);
 // reads cleanly and still pastes safely.
 std::string shell_quote(const std::string& text);
 
+// The first line of `text` that is not blank (a message's headline), without its newline.
+std::string first_line(const std::string& text);
+
 // "nan", "inf" or "-inf" for a non-finite value (the sign of a NaN is dropped: it carries no
 // meaning here); empty for a finite one.
 std::string nonfinite_name(double value);
