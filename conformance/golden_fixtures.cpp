@@ -1,12 +1,8 @@
 // Reads manifest.json and the .npy arrays of the golden fixtures.
 #include "conformance/golden_fixtures.hpp"
 
-#include <algorithm>
 #include <fstream>
-#include <iterator>
-#include <limits>
 #include <nlohmann/json.hpp>
-#include <string_view>
 
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/npy.hpp"

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
