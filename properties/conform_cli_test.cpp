@@ -224,6 +224,33 @@ TEST_F(ConformCli, AConstantProgramPassesNoGoldenFixture) {
   }
 }
 
+TEST_F(ConformCli, GoldenIsConformChecksGoldenAndItsReproduceCommandRerunsTheSameFixtures) {
+  // The fixtures from another folder: the reproduce command must carry --fixtures and every
+  // --golden-case, or rerunning it checks different (or all) fixtures.
+  const std::string fixtures = dir_.path("fixtures");
+  fs::copy(kSource + "/properties/fixtures/golden", fixtures, fs::copy_options::recursive);
+  const std::vector<std::string> ids = {"tfa_suite_semihard_l2", "boundary_pythag_semihard_l2"};
+  std::vector<std::string> args = {"--backend", "eigen",        "--fixtures",
+                                   fixtures,    "--report-dir", report_dir("golden")};
+  for (const auto& id : ids) args.insert(args.end(), {"--golden-case", id});
+  args.insert(args.begin(), "golden");
+  const CliRun golden = run_cli(args, dir_.path(""), "cd " + shell_quote(kSource) + " &&");
+  ASSERT_EQ(golden.status, kExitPass) << golden.err << golden.out;
+  const json first = json::parse(slurp(report_dir("golden") + "/conform.json"));
+  EXPECT_EQ(first.at("settings").at("checks"), "golden");
+  const int cases = first.at("backends").at(0).at("cases").get<int>();
+  EXPECT_EQ(cases, 2 * 2) << "2 fixtures, each in float32 and float64";
+
+  std::string command = first.at("settings").at("command").get<std::string>();
+  for (const auto& id : ids) EXPECT_THAT(command, HasSubstr("--golden-case " + id));
+  EXPECT_THAT(command, HasSubstr("--fixtures " + fixtures));
+  command += " --report-dir " + shell_quote(report_dir("again")) + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(("cd " + shell_quote(kSource) + " && " + command).c_str()), 0) << command;
+  const json again = json::parse(slurp(report_dir("again") + "/conform.json"));
+  EXPECT_EQ(again.at("backends").at(0).at("cases").get<int>(), cases);
+  EXPECT_EQ(again.at("passed"), first.at("passed"));
+}
+
 TEST_F(ConformCli, AnUnknownGoldenCaseIsAUsageErrorNamingIt) {
   const CliRun r = conform({"--backend", "reference", "--checks", "golden", "--golden-case",
                             "tfa_suite_semihard_l2", "--golden-case", "no_such_fixture",

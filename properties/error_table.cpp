@@ -444,10 +444,10 @@ std::vector<BadInput> golden_rows() {
        load_fixtures, E::kNpyError, "truncated"},
       {"GoldenReportUnwritable",
        fixture(manifest(kGoodFields)),
-       {"tripletcheck", "golden", "--fixtures", "{dir}", "--report", "{dir}/no/such/dir/r.md"},
+       {"tripletcheck", "golden", "--fixtures", "{dir}", "--report-dir", "{dir}/manifest.json/r"},
        {},
        E::kInvalidArgument,
-       "invalid --report"},
+       "invalid --report-dir"},
   };
 }
 

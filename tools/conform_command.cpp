@@ -1,11 +1,13 @@
-// `tripletcheck conform`: resolves the backends, runs golden → corpus → properties on each
-// (conform/runner.hpp), writes conform.md / .json / .xml into --report-dir and prints the
+// `tripletcheck conform` (and `golden`, its `--checks golden`): resolves the backends, plans the
+// run (conformance/run/plan.hpp), runs golden → corpus → properties on each
+// (conformance/run/runner.hpp), writes conform.md / .json / .xml into --report-dir and prints the
 // Markdown. Exit status 0 when everything passed, 1 when a check failed, 2 for bad usage.
 #include "conform_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "conformance/differential_properties.hpp"
 #include "conformance/golden_fixtures.hpp"
 #include "conformance/run/backend_resolver.hpp"
+#include "conformance/run/plan.hpp"
 #include "conformance/run/report.hpp"
 #include "conformance/run/runner.hpp"
 #include "conformance/run/session.hpp"
@@ -63,11 +66,6 @@ void validate_args(ConformArgs& a) {
   if (a.time_budget < 0) {
     throw InvalidArgument("--time-budget", std::to_string(a.time_budget), "must be positive");
   }
-  for (const auto& c : a.checks) {
-    if (c != "golden" && c != "corpus" && c != "properties") {
-      throw InvalidArgument("--checks", c, "expected golden, corpus or properties");
-    }
-  }
   for (const auto& p : a.properties) {
     if (conformance::find_differential_property(p) == nullptr) {
       std::string known;
@@ -79,18 +77,14 @@ void validate_args(ConformArgs& a) {
     for (const auto& file : a.replay) conformance::read_corpus_case(file);  // bad file: usage error
     if (a.checks.empty()) a.checks = {"corpus"};
   }
-  if (a.checks.empty()) a.checks = {"golden", "corpus", "properties"};
-}
-
-bool wants(const ConformArgs& a, const std::string& check) {
-  return std::find(a.checks.begin(), a.checks.end(), check) != a.checks.end();
 }
 
 // Every --golden-case must name a fixture: an id that matches nothing would otherwise check
 // nothing and pass. Usage error (exit 2) naming the unknown ids.
-void validate_golden_cases(const ConformArgs& a, const GoldenSet& golden) {
+void validate_golden_cases(const ConformArgs& a, const CheckSelection& checks,
+                           const GoldenSet& golden) {
   if (a.golden_cases.empty()) return;
-  if (!wants(a, "golden")) {
+  if (!checks.golden) {
     throw InvalidArgument("--golden-case", a.golden_cases.front(),
                           "needs the golden check (--checks golden)");
   }
@@ -109,14 +103,15 @@ void validate_golden_cases(const ConformArgs& a, const GoldenSet& golden) {
   }
 }
 
-std::string join(const std::vector<std::string>& items, const std::string& separator) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : separator) + i;
-  return out;
+bool same_path(const std::string& a, const std::string& b) {
+  std::error_code ignored;
+  return std::filesystem::weakly_canonical(a, ignored) ==
+         std::filesystem::weakly_canonical(b, ignored);
 }
 
 // The command line that runs the same checks again.
-std::string reproduce_command(const ConformArgs& a, const RunSettings& s) {
+std::string reproduce_command(const ConformArgs& a, const CheckSelection& checks,
+                              const RunSettings& s) {
   std::string cmd = this_program() + " conform";
   for (const auto& b : a.backends) cmd += " --backend " + shell_quote(b);
   cmd += " --seed " + std::to_string(s.seed);
@@ -124,8 +119,14 @@ std::string reproduce_command(const ConformArgs& a, const RunSettings& s) {
   if (a.max_size > 0) cmd += " --max-size " + std::to_string(a.max_size);
   if (a.time_budget > 0) cmd += " --time-budget " + std::to_string(a.time_budget);
   if (a.artifacts != "report") cmd += " --artifacts " + a.artifacts;
-  if (s.checks != "golden,corpus,properties") cmd += " --checks " + s.checks;
+  if (checks.text() != CheckSelection{}.text()) cmd += " --checks " + checks.text();
+  if (a.fail_fast) cmd += " --fail-fast";
   for (const auto& p : a.properties) cmd += " --property " + p;
+  for (const auto& id : a.golden_cases) cmd += " --golden-case " + shell_quote(id);
+  if (!same_path(a.fixtures, conformance::golden_directory()))
+    cmd += " --fixtures " + shell_quote(display_path(a.fixtures));
+  if (!same_path(a.corpus, conformance::corpus_directory()) && a.replay.empty())
+    cmd += " --corpus " + shell_quote(display_path(a.corpus));
   for (const auto& r : a.replay) cmd += " --replay " + shell_quote(display_path(r));
   return cmd;
 }
@@ -140,54 +141,44 @@ void run(ConformArgs args) {
   for (const auto& name : args.backends) backends.add(name);
   if (args.backends.empty()) backends.add_available();
 
+  const CheckSelection checks = parse_checks(args.checks);
   const auto start = std::chrono::steady_clock::now();
   GoldenSet golden;
-  if (wants(args, "golden")) golden = load_golden_set(args.fixtures);
-  validate_golden_cases(args, golden);
-  RunOptions base;
-  base.seed = args.seed;
-  base.time_budget = args.time_budget;
-  base.golden = wants(args, "golden");
-  base.corpus = wants(args, "corpus");
-  base.properties = wants(args, "properties");
-  base.fail_fast = args.fail_fast;
-  base.artifacts_fail = args.artifacts == "fail";
-  base.diagnose = args.diagnose;
-  base.golden_cases = args.golden_cases;
-  base.corpus_files = args.replay.empty() ? conformance::list_corpus(args.corpus) : args.replay;
-  base.property_names = args.properties;
-  base.corpus_out = args.no_save ? "" : (args.save_to.empty() ? args.corpus : args.save_to);
-  base.tripletcheck = this_program();
-  base.gtest_binary = gtest_binary();
+  if (checks.golden) golden = load_golden_set(args.fixtures);
+  validate_golden_cases(args, checks, golden);
+  PlanRequest request;
+  request.checks = checks;
+  request.seed = args.seed;
+  request.cases = args.cases;
+  request.max_size = args.max_size;
+  request.time_budget = args.time_budget;
+  request.fail_fast = args.fail_fast;
+  request.artifacts_fail = args.artifacts == "fail";
+  request.diagnose = args.diagnose;
+  request.golden_cases = args.golden_cases;
+  request.corpus_files = args.replay.empty() ? conformance::list_corpus(args.corpus) : args.replay;
+  request.property_names = args.properties;
+  request.corpus_out = args.no_save ? "" : (args.save_to.empty() ? args.corpus : args.save_to);
+  // An exec program's counterexamples are its own business: beside the reports, not replayed
+  // for every backend from the project's corpus from then on.
+  request.exec_corpus_out = args.no_save           ? ""
+                            : args.save_to.empty() ? args.report_dir + "/corpus"
+                                                   : args.save_to;
+  const RunPlan plan = make_run_plan(request, golden);
 
   RunOutcome outcome;
   RunSettings& s = outcome.settings;
-  s.seed = args.seed;
-  // A time budget without --cases: as many cases as the time allows.
-  const int uncapped = args.time_budget > 0 ? kTimeBudgetCaseCap : 0;
-  s.cases = args.cases > 0 ? args.cases : uncapped > 0 ? uncapped : kDefaultCases;
-  s.exec_cases = args.cases > 0 ? args.cases : uncapped > 0 ? uncapped : kExecDefaultCases;
-  s.max_size = args.max_size > 0 ? args.max_size : kDefaultMaxSize;
-  s.exec_max_size = args.max_size > 0 ? args.max_size : kExecDefaultMaxSize;
-  s.time_budget = args.time_budget;
-  s.artifacts_fail = base.artifacts_fail;
-  s.checks = join(args.checks, ",");
-  s.golden_source = base.golden ? golden_source(golden) : "not run";
-  s.corpus_cases = base.corpus ? static_cast<int>(base.corpus_files.size()) : 0;
-  s.command = reproduce_command(args, s);
-  std::cerr << "tripletcheck conform: seed " << s.seed << ", " << s.cases
-            << " cases per property (exec: " << s.exec_cases << "), checks " << s.checks << "\n";
+  s = plan.settings;
+  s.command = reproduce_command(args, checks, s);
+  std::cerr << "tripletcheck conform: checks " << s.checks;
+  if (checks.properties) {
+    std::cerr << ", seed " << s.seed << ", " << s.cases
+              << " cases per property (exec: " << s.exec_cases << ")";
+  }
+  std::cerr << "\n";
 
   for (const Backend* backend : backends.backends()) {
-    RunOptions options = base;
-    const bool exec = is_exec_backend(*backend);
-    options.cases = exec ? s.exec_cases : s.cases;
-    options.max_size = exec ? s.exec_max_size : s.max_size;
-    // An exec program's counterexamples are its own business: beside the reports, not replayed
-    // for every backend from the project's corpus from then on.
-    if (exec && !args.no_save && args.save_to.empty())
-      options.corpus_out = args.report_dir + "/corpus";
-    outcome.backends.push_back(check_backend(*backend, options, golden));
+    outcome.backends.push_back(check_backend(*backend, plan.for_backend(*backend), golden));
   }
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   outcome.stale = stale_known_divergences(outcome);
@@ -208,6 +199,33 @@ void run(ConformArgs args) {
   }
 }
 
+// The options `conform` and its shorthand `golden` share.
+void add_shared_options(CLI::App* cmd, ConformArgs& args) {
+  cmd->add_option("--backend", args.backends,
+                  "Backend to check (repeatable): a registered name, exec:'COMMAND' for an "
+                  "external program (tools/EXEC_PROTOCOL.md), or mutant:NAME. Default: every "
+                  "available registered backend")
+      ->type_name("NAME");
+  cmd->add_option("--report-dir", args.report_dir, "Where conform.md, .json and .xml go")
+      ->capture_default_str();
+  cmd->add_option("--golden-case", args.golden_cases, "Only this golden fixture id (repeatable)")
+      ->type_name("ID");
+  cmd->add_option("--fixtures", args.fixtures, "Golden fixture folder (manifest.json)")
+      ->capture_default_str();
+  cmd->add_option("--exec-timeout", args.exec_timeout,
+                  "Seconds an exec: program may take per evaluation (and for --capabilities)")
+      ->capture_default_str();
+  cmd->add_flag("--fail-fast", args.fail_fast, "Stop each backend at its first failure");
+  cmd->add_option("--artifacts", args.artifacts,
+                  "TF float32 artifacts (overflow past ~1e19, flush-to-zero, log1p's range) that "
+                  "a port does not reproduce: 'report' lists them with their fix and passes, "
+                  "'fail' fails the run as a port that must match TF bit for bit would need")
+      ->check(CLI::IsMember({"report", "fail"}))
+      ->capture_default_str();
+  cmd->add_flag("!--no-diagnose", args.diagnose,
+                "Do not run the catalogue of porting mistakes on failing golden fixtures");
+}
+
 }  // namespace
 
 void add_conform_command(CLI::App& app) {
@@ -216,11 +234,7 @@ void add_conform_command(CLI::App& app) {
       "conform",
       "Check backends against TFA's semantics: golden fixtures, the counterexample corpus and "
       "the differential properties; writes conform.md/json/xml");
-  cmd->add_option("--backend", args->backends,
-                  "Backend to check (repeatable): a registered name, exec:'COMMAND' for an "
-                  "external program (tools/EXEC_PROTOCOL.md), or mutant:NAME. Default: every "
-                  "available registered backend")
-      ->type_name("NAME");
+  add_shared_options(cmd, *args);
   auto* cases = cmd->add_option("--cases", args->cases,
                                 "Cases per property (default " + std::to_string(kDefaultCases) +
                                     "; exec: backends " + std::to_string(kExecDefaultCases) + ")")
@@ -237,40 +251,22 @@ void add_conform_command(CLI::App& app) {
                           std::to_string(kDefaultMaxSize) + "; exec: backends " +
                           std::to_string(kExecDefaultMaxSize) + ")")
           ->type_name("N");
-  cmd->add_option("--report-dir", args->report_dir, "Where conform.md, .json and .xml go")
-      ->capture_default_str();
   cmd->add_option("--checks", args->checks,
                   "Which checks, in this order: golden,corpus,properties (default: all)")
       ->delimiter(',')
       ->type_name("LIST");
   cmd->add_option("--property", args->properties, "Only this differential property (repeatable)")
       ->type_name("NAME");
-  cmd->add_option("--golden-case", args->golden_cases, "Only this golden fixture id (repeatable)")
-      ->type_name("ID");
   cmd->add_option("--replay", args->replay,
                   "Replay this corpus case (repeatable); implies --checks corpus unless given")
       ->type_name("FILE");
   cmd->add_option("--corpus", args->corpus, "The counterexample corpus folder to replay")
-      ->capture_default_str();
-  cmd->add_option("--exec-timeout", args->exec_timeout,
-                  "Seconds an exec: program may take per evaluation (and for --capabilities)")
       ->capture_default_str();
   cmd->add_option("--save-to", args->save_to,
                   "Where the shrunk cases of failing properties are saved (default: --corpus; for "
                   "exec: backends REPORT_DIR/corpus)")
       ->type_name("DIR");
   cmd->add_flag("--no-save", args->no_save, "Do not save failing cases");
-  cmd->add_flag("--fail-fast", args->fail_fast, "Stop each backend at its first failure");
-  cmd->add_option("--artifacts", args->artifacts,
-                  "TF float32 artifacts (overflow past ~1e19, flush-to-zero, log1p's range) that "
-                  "a port does not reproduce: 'report' lists them with their fix and passes, "
-                  "'fail' fails the run as a port that must match TF bit for bit would need")
-      ->check(CLI::IsMember({"report", "fail"}))
-      ->capture_default_str();
-  cmd->add_flag("!--no-diagnose", args->diagnose,
-                "Do not run the catalogue of porting mistakes on failing golden fixtures");
-  cmd->add_option("--fixtures", args->fixtures, "Golden fixture folder (manifest.json)")
-      ->capture_default_str();
   cmd->footer(
       "Order: golden fixtures (TF/TFA outputs), then the corpus (properties/corpus), then the "
       "properties; failing property cases are shrunk, saved to the corpus and printed with "
@@ -282,6 +278,21 @@ void add_conform_command(CLI::App& app) {
   cmd->callback([args, cases, max_size] {
     args->cases_given = cases->count() > 0;
     args->max_size_given = max_size->count() > 0;
+    run(*args);
+  });
+}
+
+void add_golden_command(CLI::App& app) {
+  auto args = std::make_shared<ConformArgs>();
+  args->report_dir = "build/reports/golden";
+  CLI::App* cmd = app.add_subcommand(
+      "golden",
+      "Check backends against the golden fixtures produced by the real TFA: `conform --checks "
+      "golden`, with its reports (the worst differences by category in conform.md)");
+  add_shared_options(cmd, *args);
+  cmd->footer(exit_status_footer("every fixture within tolerance", "a fixture failed"));
+  cmd->callback([args] {
+    args->checks = {"golden"};
     run(*args);
   });
 }

@@ -1,5 +1,6 @@
 // `tripletcheck conform`: the golden fixtures, the counterexample corpus and the differential
 // properties over the chosen backends (registered, exec:COMMAND, mutant:NAME), with reports.
+// `tripletcheck golden` is its shorthand for `--checks golden`.
 #pragma once
 
 namespace CLI {
@@ -9,5 +10,6 @@ class App;
 namespace tripletcheck::cli {
 
 void add_conform_command(CLI::App& app);
+void add_golden_command(CLI::App& app);
 
 }  // namespace tripletcheck::cli

@@ -11,7 +11,6 @@
 #include "compare_command.hpp"
 #include "conform_command.hpp"
 #include "eval_command.hpp"
-#include "golden_command.hpp"
 #include "mutation_command.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/exit_status.hpp"

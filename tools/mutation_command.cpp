@@ -20,6 +20,7 @@
 #include "conformance/golden_fixtures.hpp"
 #include "conformance/mutants/mutant_backend.hpp"
 #include "conformance/run/outcome.hpp"
+#include "conformance/run/plan.hpp"
 #include "conformance/run/runner.hpp"
 #include "conformance/run/session.hpp"
 #include "conformance/run/settings.hpp"
@@ -108,49 +109,35 @@ void run(const MutationArgs& args) {
   }
   for (const auto& name : args.mutants) {
     if (conformance::mutants::find_mutation(name) == nullptr) {
-      throw InvalidArgument("--mutant", name, "unknown mutant");
+      std::string known;
+      for (const auto& m : conformance::mutants::all_mutations()) known += " " + m.name;
+      throw InvalidArgument("--mutant", name, "unknown mutant; known:" + known);
     }
   }
   prepare_report_dir("--report-dir", args.report_dir);
   const auto start = std::chrono::steady_clock::now();
   const GoldenSet golden = load_golden_set(conformance::golden_directory());
 
-  for (const auto& c : args.checks) {
-    if (c != "golden" && c != "corpus" && c != "properties") {
-      throw InvalidArgument("--checks", c, "expected golden, corpus or properties");
-    }
-  }
-  std::string check_list;
-  for (const auto& c : args.checks) check_list += (check_list.empty() ? "" : ",") + c;
-  const auto wants = [&args](const char* check) {
-    return std::find(args.checks.begin(), args.checks.end(), check) != args.checks.end();
-  };
-  RunOptions options;
-  options.golden = wants("golden");
-  options.corpus = wants("corpus");
-  options.properties = wants("properties");
-  options.seed = args.seed;
-  options.cases = args.cases;
-  options.max_size = kDefaultMaxSize;
-  options.corpus_files = conformance::list_corpus(conformance::corpus_directory());
-  options.fail_fast = true;                          // a mutant is rejected by its first failure
-  options.corpus_out = args.report_dir + "/corpus";  // never into the committed corpus
-  options.tripletcheck = this_program();
-  options.gtest_binary = gtest_binary();
-  options.progress = false;
+  PlanRequest request;
+  request.checks = parse_checks(args.checks);
+  request.seed = args.seed;
+  request.cases = args.cases;
+  request.fail_fast = true;  // a mutant is rejected by its first failure
+  request.diagnose = false;  // done on the whole golden set below, not on the first failure
+  request.progress = false;
+  request.corpus_files = conformance::list_corpus(conformance::corpus_directory());
+  request.corpus_out = args.report_dir + "/corpus";  // never into the committed corpus
+  const RunPlan plan = make_run_plan(request, golden);
+  const RunOptions& options = plan.options;
 
   RunOutcome outcome;
   RunSettings& s = outcome.settings;
-  s.seed = args.seed;
-  s.cases = s.exec_cases = args.cases;
-  s.max_size = s.exec_max_size = kDefaultMaxSize;
-  s.checks = check_list + " (fail fast)";
-  s.golden_source = golden_source(golden);
-  s.corpus_cases = static_cast<int>(options.corpus_files.size());
+  s = plan.settings;
   s.command = this_program() + " mutation-check --seed " + std::to_string(args.seed) + " --cases " +
               std::to_string(args.cases);
+  if (args.checks != MutationArgs{}.checks) s.command += " --checks " + request.checks.text();
+  for (const auto& m : args.mutants) s.command += " --mutant " + m;
 
-  options.diagnose = false;  // done on the whole golden set below, not on the first failure
   RunOptions diagnosis_options = options;
   diagnosis_options.fail_fast = false;
   diagnosis_options.corpus = diagnosis_options.properties = false;

@@ -65,9 +65,4 @@ std::vector<conformance::KnownDivergence> stale_known_divergences(const RunOutco
   return stale;
 }
 
-std::string golden_source(const GoldenSet& golden) {
-  return "TF " + golden.manifest.tensorflow + " + TFA " + golden.manifest.tensorflow_addons + ", " +
-         std::to_string(golden.manifest.cases.size()) + " fixtures";
-}
-
 }  // namespace tripletcheck::conformance

@@ -27,6 +27,5 @@ void write_text(const std::string& path, const std::string& text);
 // Entries of known_divergences.cpp for a backend that checked every golden fixture and never
 // needed them.
 std::vector<conformance::KnownDivergence> stale_known_divergences(const RunOutcome& run);
-std::string golden_source(const GoldenSet& golden);
 
 }  // namespace tripletcheck::conformance

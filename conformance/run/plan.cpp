@@ -1,0 +1,89 @@
+#include "conformance/run/plan.hpp"
+
+#include "conformance/run/backend_resolver.hpp"
+#include "conformance/run/session.hpp"
+#include "tripletcheck/errors.hpp"
+
+namespace tripletcheck::conformance {
+namespace {
+
+std::string golden_source(const GoldenSet& golden) {
+  return "TF " + golden.manifest.tensorflow + " + TFA " + golden.manifest.tensorflow_addons + ", " +
+         std::to_string(golden.manifest.cases.size()) + " fixtures";
+}
+
+}  // namespace
+
+std::string CheckSelection::text() const {
+  std::string out;
+  for (const auto& [wanted, name] : {std::pair{golden, "golden"}, std::pair{corpus, "corpus"},
+                                     std::pair{properties, "properties"}}) {
+    if (wanted) out += (out.empty() ? "" : ",") + std::string(name);
+  }
+  return out;
+}
+
+CheckSelection parse_checks(const std::vector<std::string>& names) {
+  if (names.empty()) return {};
+  CheckSelection s{false, false, false};
+  for (const auto& name : names) {
+    if (name == "golden") {
+      s.golden = true;
+    } else if (name == "corpus") {
+      s.corpus = true;
+    } else if (name == "properties") {
+      s.properties = true;
+    } else {
+      throw InvalidArgument("--checks", name, "expected golden, corpus or properties");
+    }
+  }
+  return s;
+}
+
+const RunOptions& RunPlan::for_backend(const Backend& backend) const {
+  return is_exec_backend(backend) ? exec_options : options;
+}
+
+RunPlan make_run_plan(const PlanRequest& r, const GoldenSet& golden) {
+  RunPlan plan;
+  RunSettings& s = plan.settings;
+  s.seed = r.seed;
+  // A time budget without --cases: as many cases as the time allows.
+  const int uncapped = r.time_budget > 0 ? kTimeBudgetCaseCap : 0;
+  s.cases = r.cases > 0 ? r.cases : uncapped > 0 ? uncapped : kDefaultCases;
+  s.exec_cases = r.cases > 0 ? r.cases : uncapped > 0 ? uncapped : kExecDefaultCases;
+  s.max_size = r.max_size > 0 ? r.max_size : kDefaultMaxSize;
+  s.exec_max_size = r.max_size > 0 ? r.max_size : kExecDefaultMaxSize;
+  s.time_budget = r.time_budget;
+  s.artifacts_fail = r.artifacts_fail;
+  s.checks = r.checks.text() + (r.fail_fast ? " (fail fast)" : "");
+  s.golden_source = r.checks.golden ? golden_source(golden) : "not run";
+  s.corpus_cases = r.checks.corpus ? static_cast<int>(r.corpus_files.size()) : 0;
+
+  RunOptions& o = plan.options;
+  o.seed = r.seed;
+  o.cases = s.cases;
+  o.max_size = s.max_size;
+  o.time_budget = r.time_budget;
+  o.golden = r.checks.golden;
+  o.corpus = r.checks.corpus;
+  o.properties = r.checks.properties;
+  o.fail_fast = r.fail_fast;
+  o.artifacts_fail = r.artifacts_fail;
+  o.diagnose = r.diagnose;
+  o.golden_cases = r.golden_cases;
+  o.corpus_files = r.corpus_files;
+  o.property_names = r.property_names;
+  o.corpus_out = r.corpus_out;
+  o.tripletcheck = this_program();
+  o.gtest_binary = gtest_binary();
+  o.progress = r.progress;
+
+  plan.exec_options = o;
+  plan.exec_options.cases = s.exec_cases;
+  plan.exec_options.max_size = s.exec_max_size;
+  plan.exec_options.corpus_out = r.exec_corpus_out;
+  return plan;
+}
+
+}  // namespace tripletcheck::conformance
