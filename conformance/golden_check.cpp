@@ -304,6 +304,20 @@ void GoldenSummary::add(const GoldenCase& c, const GoldenCheck& check) {
   row.artifacts += check.failed() && check.failure_class == FailureClass::kArtifact;
 }
 
+void GoldenSummary::add(const Key& key, const Row& other) {
+  Row& row = rows_[key];
+  row.cases += other.cases;
+  row.loss = std::max(row.loss, other.loss);
+  row.gradient = std::max(row.gradient, other.gradient);
+  row.ill_conditioned += other.ill_conditioned;
+  row.known_divergences += other.known_divergences;
+  row.other_subgradients += other.other_subgradients;
+  row.failures += other.failures;
+  row.artifacts += other.artifacts;
+  comparisons_ += other.cases;
+  failures_ += other.failures;
+}
+
 std::string GoldenSummary::markdown() const {
   std::ostringstream out;
   out << "| category | precision | cases | worst loss error | worst gradient error "

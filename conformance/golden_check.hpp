@@ -81,13 +81,19 @@ GoldenCheck check_golden_case(const Backend& backend, const GoldenCase& c, Preci
 // Worst differences and verdict counts by (category, precision).
 class GoldenSummary {
  public:
+  struct Row;
+  using Key = std::pair<std::string, std::string>;  // (category, precision)
+
   void add(const GoldenCase& c, const GoldenCheck& check);
+  // Another summary's rows, over other fixtures (a shard's): counts add, worst errors are the
+  // larger.
+  void add(const Key& key, const Row& row);
   // A Markdown table, one row per (category, precision).
   std::string markdown() const;
   int failures() const { return failures_; }
   int comparisons() const { return comparisons_; }
+  const std::map<Key, Row>& rows() const { return rows_; }
 
- private:
   struct Row {
     int cases = 0;
     double loss = 0;
@@ -98,7 +104,9 @@ class GoldenSummary {
     int failures = 0;   // failing quantities
     int artifacts = 0;  // failing comparisons whose class is a TF float32 artifact
   };
-  std::map<std::pair<std::string, std::string>, Row> rows_;
+
+ private:
+  std::map<Key, Row> rows_;
   int failures_ = 0;
   int comparisons_ = 0;
 };

@@ -216,4 +216,16 @@ std::vector<KnownDivergence> unused_known_divergences() {
   return out;
 }
 
+std::string divergence_key(const KnownDivergence& e) {
+  return e.subject + "/" + to_string(e.precision) + "/" + e.category + "/" + e.variant + "/" +
+         to_string(e.quantity);
+}
+
+const KnownDivergence* find_known_divergence_by_key(const std::string& key) {
+  for (const auto& e : known_divergences()) {
+    if (divergence_key(e) == key) return &e;
+  }
+  return nullptr;
+}
+
 }  // namespace tripletcheck::conformance

@@ -47,5 +47,9 @@ std::vector<std::string> declared_traits(const NumericTraits& traits);
 // Entries never returned by find_known_divergence since the program started, but for those that
 // only may appear on this machine: stale entries, which fail a run that checked every fixture.
 std::vector<KnownDivergence> unused_known_divergences();
+// "subject/dtype/category/variant/quantity": how reports name an entry.
+std::string divergence_key(const KnownDivergence& e);
+// The entry with this key, or nullptr. Marks nothing used.
+const KnownDivergence* find_known_divergence_by_key(const std::string& key);
 
 }  // namespace tripletcheck::conformance

@@ -11,6 +11,7 @@
 #include "compare_command.hpp"
 #include "conform_command.hpp"
 #include "eval_command.hpp"
+#include "merge_reports_command.hpp"
 #include "mutation_command.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/exit_status.hpp"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   tripletcheck::cli::add_compare_command(app);
   tripletcheck::cli::add_conform_command(app);
   tripletcheck::cli::add_mutation_command(app);
+  tripletcheck::cli::add_merge_reports_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,8 @@
 // The checklist's rules and their fixtures; golden_test checks that every fixture exists.
 #include "conformance/run/checklist.hpp"
 
+#include <algorithm>
+
 namespace tripletcheck::conformance {
 
 const std::vector<ChecklistRule>& checklist_rules() {
@@ -32,6 +34,18 @@ const ChecklistRule* find_checklist_rule(const std::string& fixture) {
     if (r.fixture == fixture) return &r;
   }
   return nullptr;
+}
+
+void sort_by_rule(std::vector<ChecklistResult>& results) {
+  const auto position = [](const ChecklistResult& r) {
+    const ChecklistRule* rule = find_checklist_rule(r.fixture);
+    return rule == nullptr ? checklist_rules().size()
+                           : static_cast<std::size_t>(rule - checklist_rules().data());
+  };
+  std::stable_sort(results.begin(), results.end(),
+                   [&](const ChecklistResult& a, const ChecklistResult& b) {
+                     return position(a) < position(b);
+                   });
 }
 
 }  // namespace tripletcheck::conformance

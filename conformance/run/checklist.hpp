@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "conformance/run/outcome.hpp"
+
 namespace tripletcheck::conformance {
 
 struct ChecklistRule {
@@ -18,5 +20,7 @@ struct ChecklistRule {
 const std::vector<ChecklistRule>& checklist_rules();
 // nullptr when the fixture isolates no rule of the checklist.
 const ChecklistRule* find_checklist_rule(const std::string& fixture);
+// The results in the rules' order (a run finds them in fixture order, shards in any).
+void sort_by_rule(std::vector<ChecklistResult>& results);
 
 }  // namespace tripletcheck::conformance

@@ -57,14 +57,9 @@ bool same_as_port(Quantity quantity, const conformance::GoldenCase& c,
 
 }  // namespace
 
-std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
-                              const GoldenSet& golden) {
-  const auto explainable = [](const JudgedComparison& j) {
-    return j.check.precision == conformance::Precision::kFloat32 && j.check.failed() &&
-           j.check.failure_class != conformance::FailureClass::kArtifact;
-  };
-  if (std::none_of(comparisons.begin(), comparisons.end(), explainable)) return {};
-  std::vector<Suspect> suspects;
+std::vector<Suspect> tally_mutants(const std::vector<JudgedComparison>& comparisons,
+                                   const GoldenSet& golden) {
+  std::vector<Suspect> tallies;
   for (const auto& info : mutants::all_mutations()) {
     if (info.mutation == mutants::Mutation::kNone) continue;
     Suspect s;
@@ -90,13 +85,32 @@ std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
         }
       }
     }
-    if (s.reproduced > 0) suspects.push_back(s);
+    tallies.push_back(s);
+  }
+  return tallies;
+}
+
+std::vector<Suspect> rank_suspects(std::vector<Suspect> tallies) {
+  std::vector<Suspect> suspects;
+  for (auto& s : tallies) {
+    if (s.reproduced > 0) suspects.push_back(std::move(s));
   }
   std::stable_sort(suspects.begin(), suspects.end(), [](const Suspect& a, const Suspect& b) {
     if (a.reproduced != b.reproduced) return a.reproduced > b.reproduced;
     return a.contradicted < b.contradicted;
   });
   return suspects;
+}
+
+std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
+                              const GoldenSet& golden) {
+  const auto explainable = [](const JudgedComparison& j) {
+    return j.check.precision == conformance::Precision::kFloat32 && j.check.failed() &&
+           j.check.failure_class != conformance::FailureClass::kArtifact;
+  };
+  // Nothing to explain: no mutant reproduces anything, and the mutants need not run.
+  if (std::none_of(comparisons.begin(), comparisons.end(), explainable)) return {};
+  return rank_suspects(tally_mutants(comparisons, golden));
 }
 
 std::string describe(const Suspect& s) {

@@ -26,6 +26,13 @@ struct JudgedComparison {
 std::vector<Suspect> diagnose(const std::vector<JudgedComparison>& comparisons,
                               const GoldenSet& golden);
 
+// What diagnose ranks: every mutant of the catalogue (the control aside), in catalogue order,
+// with its counts over these comparisons. The counts add up over disjoint sets of fixtures, so
+// a shard keeps them and `merge-reports` ranks their sums as one run would (shard.hpp).
+std::vector<Suspect> tally_mutants(const std::vector<JudgedComparison>& comparisons,
+                                   const GoldenSet& golden);
+std::vector<Suspect> rank_suspects(std::vector<Suspect> tallies);
+
 // "behaves like <mistake> (reproduces 9 of 9 failing comparisons; ...)": one line for reports.
 std::string describe(const Suspect& s);
 

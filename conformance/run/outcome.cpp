@@ -79,13 +79,14 @@ const Cell* VariantMatrix::find(const std::string& variant, const std::string& m
   return it == cells_.end() ? nullptr : &it->second;
 }
 
-CheckResult& BackendOutcome::check(CheckKind kind, const std::string& name) {
+CheckResult& BackendOutcome::check(CheckKind kind, const std::string& name, std::size_t unit) {
   for (auto& c : checks) {
     if (c.kind == kind && c.name == name) return c;
   }
   checks.push_back({});
   checks.back().kind = kind;
   checks.back().name = name;
+  checks.back().unit = unit;
   return checks.back();
 }
 
@@ -95,6 +96,20 @@ bool RunOutcome::passed() const {
   return !backends.empty() && stale.empty() &&
          std::all_of(backends.begin(), backends.end(),
                      [](const BackendOutcome& b) { return b.passed(); });
+}
+
+void VariantMatrix::add(const std::string& variant, const std::string& metric, const Cell& other) {
+  Cell& c = cells_[{variant, metric}];
+  c.cases += other.cases;
+  c.failures += other.failures;
+  c.artifacts += other.artifacts;
+  c.ordinary_cases += other.ordinary_cases;
+  c.ordinary_failures += other.ordinary_failures;
+  c.loss_abs = std::max(c.loss_abs, other.loss_abs);
+  c.loss_rel = std::max(c.loss_rel, other.loss_rel);
+  c.grad_abs = std::max(c.grad_abs, other.grad_abs);
+  c.grad_rel = std::max(c.grad_rel, other.grad_rel);
+  c.edge_classes.insert(other.edge_classes.begin(), other.edge_classes.end());
 }
 
 }  // namespace tripletcheck::conformance

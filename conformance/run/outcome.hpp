@@ -33,6 +33,9 @@ struct Failure {
   conformance::FailureClass failure_class = conformance::FailureClass::kSemantics;
   std::string artifact_trait;
   bool error = false;  // the evaluation raised an error: no values to judge
+  // The position of its fixture, corpus case or property in the run: one run lists failures
+  // in this order within a severity, and merged shards do the same (shard.hpp).
+  std::size_t unit = 0;
 };
 
 // Display order, most severe first: errors, then the classes in their enum order.
@@ -49,6 +52,7 @@ struct CheckResult {
   std::string note;   // e.g. ill-conditioned or known-divergence counts, "out of time"
   double seconds = 0;
   std::map<std::string, int> edge_classes;  // edge class -> cases reaching it
+  std::size_t unit = 0;  // the first unit that reached it (as Failure::unit): the listing order
   bool passed() const { return failures == 0; }
 };
 
@@ -81,6 +85,9 @@ class VariantMatrix {
   void add(const conformance::CaseInput& input, bool gradient,
            const conformance::Agreement& agreement);
   const Cell* find(const std::string& variant, const std::string& metric) const;
+  // Another matrix's cell over other cases (a shard's): counts add, worst errors are the larger,
+  // edge classes unite.
+  void add(const std::string& variant, const std::string& metric, const Cell& other);
 
  private:
   std::map<std::pair<std::string, std::string>, Cell> cells_;
@@ -133,6 +140,9 @@ struct BackendOutcome {
   // The mutants that best reproduce the failing golden comparisons, best first; empty when
   // nothing failed or nothing reproduces it.
   std::vector<Suspect> suspects;
+  // A shard's counts for every mutant, passing or not (diagnosis.hpp: tally_mutants), which
+  // `merge-reports` adds up and ranks; empty in a whole run.
+  std::vector<Suspect> mutant_tallies;
   std::vector<ChecklistResult> checklist;  // the checklist fixtures that were compared
   bool counts(const Failure& f) const {
     return artifacts_fail || f.error || f.failure_class != conformance::FailureClass::kArtifact;
@@ -143,7 +153,7 @@ struct BackendOutcome {
   const Failure* worst() const;
   // Nothing failed and something was compared: "0 checks ran" is never a pass.
   bool passed() const { return failing() == 0 && cases > 0; }
-  CheckResult& check(CheckKind kind, const std::string& name);
+  CheckResult& check(CheckKind kind, const std::string& name, std::size_t unit = 0);
 };
 
 struct RunSettings {
@@ -158,6 +168,7 @@ struct RunSettings {
   std::string golden_source;    // "TF 2.15.1 + TFA 0.23.0, 274 cases"
   int corpus_cases = 0;
   std::string command;  // the command line that reproduces this run
+  std::string shard;    // "2/4" for one job of a sharded run (shard.hpp); empty for a whole run
 };
 
 struct RunOutcome {
@@ -166,6 +177,9 @@ struct RunOutcome {
   std::vector<conformance::KnownDivergence> stale;  // entries that matched nothing
   // Registered backends that cannot run here, with the reason: a skip, never a pass.
   std::vector<std::pair<std::string, std::string>> unavailable;
+  // A shard's known divergences that matched nothing in it (known_divergences.hpp:
+  // divergence_key): stale is judged on the merge, from the entries no shard matched.
+  std::vector<std::string> unmatched_known_divergences;
   double seconds = 0;
   bool passed() const;
 };

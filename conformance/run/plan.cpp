@@ -59,6 +59,7 @@ RunPlan make_run_plan(const PlanRequest& r, const GoldenSet& golden) {
   s.checks = r.checks.text() + (r.fail_fast ? " (fail fast)" : "");
   s.golden_source = r.checks.golden ? golden_source(golden) : "not run";
   s.corpus_cases = r.checks.corpus ? static_cast<int>(r.corpus_files.size()) : 0;
+  s.shard = r.shard.whole() ? "" : r.shard.text();
 
   RunOptions& o = plan.options;
   o.seed = r.seed;
@@ -78,6 +79,7 @@ RunPlan make_run_plan(const PlanRequest& r, const GoldenSet& golden) {
   o.tripletcheck = this_program();
   o.gtest_binary = gtest_binary();
   o.progress = r.progress;
+  o.shard = r.shard;
 
   plan.exec_options = o;
   plan.exec_options.cases = s.exec_cases;

@@ -10,6 +10,7 @@
 #include "conformance/run/outcome.hpp"
 #include "conformance/run/runner.hpp"
 #include "conformance/run/settings.hpp"
+#include "conformance/run/shard.hpp"
 
 namespace tripletcheck {
 class Backend;
@@ -42,6 +43,7 @@ struct PlanRequest {
   std::vector<std::string> property_names;
   std::string corpus_out;       // registered and mutant backends; empty: nothing saved
   std::string exec_corpus_out;  // exec: backends
+  Shard shard;                  // this job's share of the run (shard.hpp)
 };
 
 struct RunPlan {

@@ -85,6 +85,11 @@ class BackendRun {
   void save_to_corpus(const conformance::DifferentialProperty& property, const PropertyRun& run,
                       Failure& failure);
   void add_error(const CheckKind kind, const std::string& check, const std::string& message);
+  // The check of the unit being run (unit_: a fixture's, corpus case's or property's position,
+  // which orders the checks and failures of merged shards as one run orders them).
+  CheckResult& result_of(CheckKind kind, const std::string& name) {
+    return out_.check(kind, name, unit_);
+  }
   std::string conform_command(const std::string& rest) const {
     return options_.tripletcheck + " conform --backend " + shell_quote(backend_.name()) + " " +
            rest;
@@ -103,10 +108,12 @@ class BackendRun {
   const GoldenSet& golden_;
   BackendOutcome& out_;
   int errors_ = 0;
+  std::size_t unit_ = 0;
   std::vector<JudgedComparison> judged_;
 };
 
 void BackendRun::add_failure(Failure failure) {
+  failure.unit = unit_;
   const bool counts = out_.counts(failure);
   if (counts && out_.failing() == 0) out_.cases_to_first_failure = out_.cases;
   out_.failures.push_back(std::move(failure));
@@ -169,7 +176,7 @@ void BackendRun::add_error(const CheckKind kind, const std::string& check,
   f.check = check;
   f.summary = "error: " + message;
   f.error = true;
-  ++out_.check(kind, check).failures;  // an evaluation that errored is no passed comparison
+  ++result_of(kind, check).failures;  // an evaluation that errored is no passed comparison
   add_failure(std::move(f));
   if (++errors_ >= kMaxErrors && out_.stopped.empty()) {
     out_.stopped = "stopped after " + std::to_string(kMaxErrors) + " evaluations raised errors";
@@ -183,6 +190,8 @@ void BackendRun::golden() {
     progress.emplace(backend_.name() + " golden", static_cast<long>(cases.size()));
   bool complete = options_.golden_cases.empty();
   for (std::size_t k = 0; k < cases.size() && !stopped(); ++k) {
+    if (!options_.shard.owns(k)) continue;
+    unit_ = k;
     const conformance::GoldenCase& c = cases[k];
     if (!options_.golden_cases.empty() &&
         std::find(options_.golden_cases.begin(), options_.golden_cases.end(), c.id) ==
@@ -191,7 +200,7 @@ void BackendRun::golden() {
     }
     const auto start = Clock::now();
     if (!conformance::supports(backend_, c)) {
-      ++out_.check(CheckKind::kGolden, c.category).skipped;
+      ++result_of(CheckKind::kGolden, c.category).skipped;
       continue;
     }
     for (const auto& precision : conformance::golden_precisions(backend_, c)) {
@@ -199,18 +208,18 @@ void BackendRun::golden() {
       try {
         check = conformance::check_golden_case(backend_, c, precision);
       } catch (const Unsupported&) {
-        ++out_.check(CheckKind::kGolden, c.category).skipped;
+        ++result_of(CheckKind::kGolden, c.category).skipped;
         continue;
       } catch (const Error& e) {
         ++out_.cases;
-        ++out_.check(CheckKind::kGolden, c.category).cases;
+        ++result_of(CheckKind::kGolden, c.category).cases;
         add_error(CheckKind::kGolden, c.category,
                   c.id + " " + to_string(precision) + ": " + e.what());
         if (stopped()) break;
         continue;
       }
       ++out_.cases;
-      CheckResult& result = out_.check(CheckKind::kGolden, c.category);
+      CheckResult& result = result_of(CheckKind::kGolden, c.category);
       ++result.cases;
       out_.golden.add(c, check);
       Cell& cell = out_.matrix.cell(c.input);
@@ -230,10 +239,7 @@ void BackendRun::golden() {
             variant_name(c.input.spec),
             gradient ? conformance::Quantity::kGradient : conformance::Quantity::kLoss);
         if (entry == nullptr) continue;
-        auto& use = out_.known_divergences_used[entry->subject + "/" +
-                                                conformance::to_string(entry->precision) + "/" +
-                                                entry->category + "/" + entry->variant + "/" +
-                                                conformance::to_string(entry->quantity)];
+        auto& use = out_.known_divergences_used[conformance::divergence_key(*entry)];
         ++use.comparisons;
         use.reason = entry->reason;
       }
@@ -266,7 +272,7 @@ void BackendRun::golden() {
       add_failure(std::move(f));
       if (stopped()) break;
     }
-    out_.check(CheckKind::kGolden, c.category).seconds += seconds_since(start);
+    result_of(CheckKind::kGolden, c.category).seconds += seconds_since(start);
     if (progress) progress->update(static_cast<long>(k + 1));
   }
   if (progress) progress->finish();
@@ -274,33 +280,36 @@ void BackendRun::golden() {
 }
 
 void BackendRun::corpus() {
-  for (const auto& path : options_.corpus_files) {
+  for (std::size_t i = 0; i < options_.corpus_files.size(); ++i) {
     if (stopped()) break;
+    if (!options_.shard.owns(i)) continue;
+    unit_ = i;
+    const std::string& path = options_.corpus_files[i];
     const std::string name = fs::path(path).filename().string();
     const auto start = Clock::now();
     conformance::CorpusCase stored;
     try {
       stored = conformance::read_corpus_case(path);
     } catch (const Error& e) {
-      ++out_.check(CheckKind::kCorpus, name).cases;
+      ++result_of(CheckKind::kCorpus, name).cases;
       add_error(CheckKind::kCorpus, name, e.what());
       continue;
     }
     const auto* property = conformance::find_differential_property(stored.property);
     const conformance::CaseInput& in = stored.generated.input;
     if (property == nullptr) {
-      ++out_.check(CheckKind::kCorpus, name).cases;
+      ++result_of(CheckKind::kCorpus, name).cases;
       add_error(CheckKind::kCorpus, name, "unknown property \"" + stored.property + "\"");
       continue;
     }
     if (!conformance::implements(backend_, in)) {
-      auto& result = out_.check(CheckKind::kCorpus, name);
+      auto& result = result_of(CheckKind::kCorpus, name);
       ++result.skipped;
       result.note = "not implemented by this backend (" + case_label(in) + ")";
       continue;
     }
     if (const auto own = property->own_oracle(backend_); own.skipped) {
-      auto& result = out_.check(CheckKind::kCorpus, name);
+      auto& result = result_of(CheckKind::kCorpus, name);
       ++result.skipped;
       result.note = stored.property + ": " + own.note;
       continue;
@@ -313,7 +322,7 @@ void BackendRun::corpus() {
       }
     };
     const PropertyRun run = check_stored_case(backend_, *property, stored.generated, on_case);
-    CheckResult& result = out_.check(CheckKind::kCorpus, name);
+    CheckResult& result = result_of(CheckKind::kCorpus, name);
     result.cases = 1;
     result.note = stored.property;
     result.seconds = seconds_since(start);
@@ -347,24 +356,29 @@ void BackendRun::properties() {
     }
   }
   if (chosen.empty()) return;
+  std::size_t owned = 0;
+  for (std::size_t p = 0; p < chosen.size(); ++p) owned += options_.shard.owns(p);
   const bool by_time = options_.time_budget > 0;
   std::optional<Progress> progress;
   long done = 0;
-  if (options_.progress) {
+  if (options_.progress && owned > 0) {
     progress.emplace(backend_.name() + " properties",
-                     static_cast<long>(by_time ? chosen.size() : chosen.size() * options_.cases));
+                     static_cast<long>(by_time ? owned : owned * options_.cases));
   }
-  for (const auto* property : chosen) {
+  for (std::size_t p = 0; p < chosen.size(); ++p) {
     if (stopped()) break;
+    if (!options_.shard.owns(p)) continue;
+    unit_ = p;
+    const conformance::DifferentialProperty* property = chosen[p];
     if (!property->applies(backend_.capabilities().implements)) {
-      CheckResult& result = out_.check(CheckKind::kProperty, property->name);
+      CheckResult& result = result_of(CheckKind::kProperty, property->name);
       ++result.skipped;
       result.note = "not implemented: the backend declares none of the variants it draws";
       continue;
     }
     const auto own = property->own_oracle(backend_);
     if (own.skipped) {
-      CheckResult& result = out_.check(CheckKind::kProperty, property->name);
+      CheckResult& result = result_of(CheckKind::kProperty, property->name);
       ++result.skipped;
       result.note = own.note;
       continue;
@@ -385,10 +399,11 @@ void BackendRun::properties() {
     params.seed = options_.seed;
     params.cases = options_.cases;
     params.max_size = options_.max_size;
+    // Each property's share of the whole budget, in a shard too: the same cases as one run.
     params.seconds = by_time ? options_.time_budget / static_cast<double>(chosen.size()) : 0;
     const PropertyRun run = run_property(backend_, *property, params, on_case);
 
-    CheckResult& result = out_.check(CheckKind::kProperty, property->name);
+    CheckResult& result = result_of(CheckKind::kProperty, property->name);
     result.cases = run.cases;
     result.edge_classes = run.tags;
     result.seconds = seconds_since(start);
@@ -462,7 +477,13 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
   // The report lists the most severe first: a porter reads the top of the list.
   std::stable_sort(out.failures.begin(), out.failures.end(),
                    [](const Failure& a, const Failure& b) { return severity(a) < severity(b); });
-  if (options.diagnose) out.suspects = diagnose(run.judged(), golden);
+  sort_by_rule(out.checklist);
+  if (options.diagnose && options.shard.whole()) {
+    out.suspects = diagnose(run.judged(), golden);
+  } else if (options.diagnose) {
+    out.mutant_tallies = tally_mutants(run.judged(), golden);
+    out.suspects = rank_suspects(out.mutant_tallies);
+  }
   out.seconds = seconds_since(start);
   return out;
 }

@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "conformance/run/outcome.hpp"
 #include "conformance/golden_fixtures.hpp"
+#include "conformance/run/outcome.hpp"
+#include "conformance/run/shard.hpp"
 #include "tripletcheck/backend.hpp"
 
 namespace tripletcheck::conformance {
@@ -31,6 +32,7 @@ struct RunOptions {
   std::string tripletcheck;  // how to call this program, for the replay commands
   std::string gtest_binary;  // the differential_tests binary, for RC_PARAMS replays
   bool progress = true;
+  Shard shard;  // the golden fixtures, corpus cases and properties this job runs
 };
 
 // The golden fixtures with their arrays and edge classes, loaded once for every backend.
