@@ -14,6 +14,7 @@
 #include <stdexcept>
 
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/install_layout.hpp"
 #include "tripletcheck/text.hpp"
 
 namespace tripletcheck::conformance {
@@ -83,7 +84,11 @@ std::string exact_decimal(double value) {
   return text;
 }
 
-std::string corpus_directory() { return TRIPLETCHECK_SOURCE_DIR "/properties/corpus"; }
+std::string corpus_directory() {
+  const std::string& prefix = installed_prefix();
+  if (!prefix.empty()) return prefix + "/" + kInstalledDataDir + "/corpus";
+  return TRIPLETCHECK_SOURCE_DIR "/properties/corpus";
+}
 
 std::vector<std::string> list_corpus(const std::string& directory) {
   std::vector<std::string> out;

@@ -25,7 +25,8 @@ struct CorpusCase {
   GeneratedCase generated;
 };
 
-// The corpus folder of the source tree.
+// The corpus folder: the source tree's (properties/corpus), or an installed program's
+// (<prefix>/share/tripletcheck/corpus; install_layout.hpp).
 std::string corpus_directory();
 // The *.json files of a folder, sorted by name (empty when the folder does not exist).
 std::vector<std::string> list_corpus(const std::string& directory);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/install_layout.hpp"
 #include "tripletcheck/npy.hpp"
 #include "tripletcheck/text.hpp"
 
@@ -60,7 +61,11 @@ GoldenManifest parse_manifest(const nlohmann::json& j) {
 
 }  // namespace
 
-std::string golden_directory() { return TRIPLETCHECK_SOURCE_DIR "/properties/fixtures/golden"; }
+std::string golden_directory() {
+  const std::string& prefix = installed_prefix();
+  if (!prefix.empty()) return prefix + "/" + kInstalledDataDir + "/golden";
+  return TRIPLETCHECK_SOURCE_DIR "/properties/fixtures/golden";
+}
 
 GoldenManifest load_golden_manifest(const std::string& directory) {
   const std::string path = directory + "/manifest.json";

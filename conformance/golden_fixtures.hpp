@@ -35,7 +35,8 @@ struct GoldenManifest {
 // variant × metric cell that passes these is usable on everyday data even if an edge fails.
 bool is_ordinary_category(const std::string& category);
 
-// The directory holding manifest.json (properties/fixtures/golden in the source tree).
+// The directory holding manifest.json: properties/fixtures/golden in the source tree, or an
+// installed program's <prefix>/share/tripletcheck/golden (install_layout.hpp).
 std::string golden_directory();
 GoldenManifest load_golden_manifest(const std::string& directory);
 void load_arrays(const std::string& directory, GoldenCase& c);

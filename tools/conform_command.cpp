@@ -26,6 +26,7 @@
 #include "conformance/run/settings.hpp"
 #include "tripletcheck/errors.hpp"
 #include "tripletcheck/exit_status.hpp"
+#include "tripletcheck/install_layout.hpp"
 #include "tripletcheck/registry.hpp"
 #include "tripletcheck/text.hpp"
 
@@ -161,7 +162,10 @@ void run(ConformArgs args) {
   request.golden_cases = args.golden_cases;
   request.corpus_files = args.replay.empty() ? conformance::list_corpus(args.corpus) : args.replay;
   request.property_names = args.properties;
-  request.corpus_out = args.no_save ? "" : (args.save_to.empty() ? args.corpus : args.save_to);
+  // An installed program's corpus is the package's: its finds go beside the reports.
+  const std::string own_corpus =
+      installed_prefix().empty() ? args.corpus : args.report_dir + "/corpus";
+  request.corpus_out = args.no_save ? "" : (args.save_to.empty() ? own_corpus : args.save_to);
   // An exec program's counterexamples are its own business: beside the reports, not replayed
   // for every backend from the project's corpus from then on.
   request.exec_corpus_out = args.no_save           ? ""
@@ -278,7 +282,7 @@ void add_conform_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--save-to", args->save_to,
                   "Where the shrunk cases of failing properties are saved (default: --corpus; for "
-                  "exec: backends REPORT_DIR/corpus)")
+                  "exec: backends, and for an installed tripletcheck, REPORT_DIR/corpus)")
       ->type_name("DIR");
   cmd->add_flag("--no-save", args->no_save, "Do not save failing cases");
   cmd->footer(

@@ -435,7 +435,8 @@ void BackendRun::properties() {
       }
       if (!options_.corpus_out.empty()) save_to_corpus(*property, run, f);
     }
-    if (is_registered_backend(backend_) && !run.reproduce.empty()) {
+    if (is_registered_backend(backend_) && !run.reproduce.empty() &&
+        !options_.gtest_binary.empty()) {
       f.replay.push_back("RC_PARAMS=\"" + run.reproduce + "\" " + options_.gtest_binary +
                          " --gtest_filter='Backends/Differential.Holds/" +
                          conformance::test_name(backend_) + "_" + property->name + "'");

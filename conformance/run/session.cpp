@@ -8,6 +8,7 @@
 
 #include "conformance/run/report.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/install_layout.hpp"
 
 namespace tripletcheck::conformance {
 namespace {
@@ -32,7 +33,11 @@ std::string this_program() {
 }
 
 std::string gtest_binary() {
-  return display_path(TRIPLETCHECK_BINARY_DIR "/properties/differential_tests");
+  // An installed program has no test suite to replay in.
+  if (!installed_prefix().empty()) return {};
+  const std::string binary = TRIPLETCHECK_BINARY_DIR "/properties/differential_tests";
+  std::error_code ec;
+  return fs::exists(binary, ec) ? display_path(binary) : std::string();
 }
 
 void prepare_report_dir(const std::string& argument, const std::string& dir) {

@@ -12,7 +12,8 @@ namespace tripletcheck::conformance {
 
 // This program as the current directory can call it (for replay commands).
 std::string this_program();
-// The differential_tests binary of this build.
+// The differential_tests binary of this build; empty when there is none (an installed program,
+// a build without tests).
 std::string gtest_binary();
 // A path relative to the current directory when it is below it.
 std::string display_path(const std::string& path);

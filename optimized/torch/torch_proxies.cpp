@@ -9,6 +9,7 @@
 #include "optimized/torch/torch_backend_info.hpp"
 #include "optimized/torch/torch_module_api.hpp"
 #include "tripletcheck/errors.hpp"
+#include "tripletcheck/install_layout.hpp"
 
 namespace tripletcheck {
 namespace {
@@ -16,6 +17,10 @@ namespace {
 std::string module_path() {
   const char* chosen = std::getenv(kTorchModuleVariable);
   if (chosen != nullptr && *chosen != '\0') return chosen;
+  const std::string& prefix = installed_prefix();
+  if (!prefix.empty()) {
+    return prefix + "/" + kInstalledModuleDir + "/" + TRIPLETCHECK_TORCH_MODULE_NAME;
+  }
   return TRIPLETCHECK_TORCH_MODULE_PATH;  // set by optimized/torch/CMakeLists.txt
 }
 
