@@ -5,7 +5,6 @@
 #include "conform_command.hpp"
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -15,7 +14,6 @@
 
 #include "checks_failed.hpp"
 #include "conformance/corpus.hpp"
-#include "conformance/differential_properties.hpp"
 #include "conformance/golden_fixtures.hpp"
 #include "conformance/known_divergences.hpp"
 #include "conformance/run/backend_resolver.hpp"
@@ -69,40 +67,10 @@ void validate_args(ConformArgs& a) {
   if (a.time_budget < 0) {
     throw InvalidArgument("--time-budget", std::to_string(a.time_budget), "must be positive");
   }
-  for (const auto& p : a.properties) {
-    if (conformance::find_differential_property(p) == nullptr) {
-      std::string known;
-      for (const auto& d : conformance::differential_properties()) known += " " + d.name;
-      throw InvalidArgument("--property", p, "unknown; known:" + known);
-    }
-  }
+  check_property_names(a.properties);
   if (!a.replay.empty()) {
     for (const auto& file : a.replay) conformance::read_corpus_case(file);  // bad file: usage error
     if (a.checks.empty()) a.checks = {"corpus"};
-  }
-}
-
-// Every --golden-case must name a fixture: an id that matches nothing would otherwise check
-// nothing and pass. Usage error (exit 2) naming the unknown ids.
-void validate_golden_cases(const ConformArgs& a, const CheckSelection& checks,
-                           const GoldenSet& golden) {
-  if (a.golden_cases.empty()) return;
-  if (!checks.golden) {
-    throw InvalidArgument("--golden-case", a.golden_cases.front(),
-                          "needs the golden check (--checks golden)");
-  }
-  std::vector<std::string> unknown;
-  for (const auto& id : a.golden_cases) {
-    const auto& cases = golden.manifest.cases;
-    if (std::none_of(cases.begin(), cases.end(), [&](const auto& c) { return c.id == id; })) {
-      unknown.push_back(id);
-    }
-  }
-  if (!unknown.empty()) {
-    std::string ids;
-    for (const auto& id : unknown) ids += (ids.empty() ? "" : ", ") + id;
-    throw InvalidArgument("--golden-case", ids,
-                          "no such fixture id in " + a.fixtures + "/manifest.json");
   }
 }
 
@@ -149,7 +117,7 @@ void run(ConformArgs args) {
   const auto start = std::chrono::steady_clock::now();
   GoldenSet golden;
   if (checks.golden) golden = load_golden_set(args.fixtures);
-  validate_golden_cases(args, checks, golden);
+  check_golden_cases(args.golden_cases, checks, golden, args.fixtures);
   PlanRequest request;
   request.checks = checks;
   request.seed = args.seed;

@@ -1,5 +1,8 @@
 #include "conformance/run/plan.hpp"
 
+#include <algorithm>
+
+#include "conformance/differential_properties.hpp"
 #include "conformance/run/backend_resolver.hpp"
 #include "conformance/run/session.hpp"
 #include "tripletcheck/errors.hpp"
@@ -38,6 +41,37 @@ CheckSelection parse_checks(const std::vector<std::string>& names) {
     }
   }
   return s;
+}
+
+void check_property_names(const std::vector<std::string>& names) {
+  for (const auto& p : names) {
+    if (find_differential_property(p) == nullptr) {
+      std::string known;
+      for (const auto& d : differential_properties()) known += " " + d.name;
+      throw InvalidArgument("--property", p, "unknown; known:" + known);
+    }
+  }
+}
+
+void check_golden_cases(const std::vector<std::string>& ids, const CheckSelection& checks,
+                        const GoldenSet& golden, const std::string& fixtures) {
+  if (ids.empty()) return;
+  if (!checks.golden) {
+    throw InvalidArgument("--golden-case", ids.front(), "needs the golden check (--checks golden)");
+  }
+  std::vector<std::string> unknown;
+  for (const auto& id : ids) {
+    const auto& cases = golden.manifest.cases;
+    if (std::none_of(cases.begin(), cases.end(), [&](const auto& c) { return c.id == id; })) {
+      unknown.push_back(id);
+    }
+  }
+  if (!unknown.empty()) {
+    std::string text;
+    for (const auto& id : unknown) text += (text.empty() ? "" : ", ") + id;
+    throw InvalidArgument("--golden-case", text,
+                          "no such fixture id in " + fixtures + "/manifest.json");
+  }
 }
 
 const RunOptions& RunPlan::for_backend(const Backend& backend) const {

@@ -28,6 +28,15 @@ struct CheckSelection {
 };
 CheckSelection parse_checks(const std::vector<std::string>& names);
 
+// Throws InvalidArgument("--property", ...) for a name that is no differential property, listing
+// the known ones.
+void check_property_names(const std::vector<std::string>& names);
+// Every --golden-case must name a fixture of `golden` (loaded from `fixtures`): an id that
+// matches nothing would otherwise check nothing and pass. Throws InvalidArgument("--golden-case",
+// ...) naming the unknown ids, or when the golden check is not selected.
+void check_golden_cases(const std::vector<std::string>& ids, const CheckSelection& checks,
+                        const GoldenSet& golden, const std::string& fixtures);
+
 struct PlanRequest {
   CheckSelection checks;
   std::uint64_t seed = kDefaultSeed;
