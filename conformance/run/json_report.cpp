@@ -154,7 +154,8 @@ std::string json_report(const RunOutcome& run) {
   for (const auto& b : run.backends) backends.push_back(backend_json(b));
   json stale = json::array();
   for (const auto& e : run.stale) {
-    stale.push_back({{"subject", e.subject},
+    stale.push_back({{"key", conformance::divergence_key(e)},
+                     {"subject", e.subject},
                      {"dtype", conformance::to_string(e.precision)},
                      {"category", e.category},
                      {"variant", e.variant},
@@ -358,10 +359,7 @@ RunOutcome read_json_report(const std::string& text, const std::string& where) {
     for (const auto& u : j.at("unavailable"))
       run.unavailable.emplace_back(u.at("name"), u.at("reason"));
     for (const auto& e : j.at("stale_known_divergences")) {
-      const std::string key =
-          e.at("subject").get<std::string>() + "/" + e.at("dtype").get<std::string>() + "/" +
-          e.at("category").get<std::string>() + "/" + e.at("variant").get<std::string>() + "/" +
-          e.at("quantity").get<std::string>();
+      const std::string key = e.at("key").get<std::string>();
       const KnownDivergence* entry = find_known_divergence_by_key(key);
       if (entry == nullptr) throw std::invalid_argument("unknown known divergence " + key);
       run.stale.push_back(*entry);

@@ -91,6 +91,7 @@ void add_check(BackendOutcome& into, const CheckResult& c) {
 
 void add_backend(BackendOutcome& into, const BackendOutcome& part, const std::string& shard) {
   for (const auto& c : part.checks) add_check(into, c);
+  const bool had_failures = !into.failures.empty();
   into.failures.insert(into.failures.end(), part.failures.begin(), part.failures.end());
   for (const auto& variant : VariantMatrix::variants()) {
     for (const auto& metric : VariantMatrix::metrics()) {
@@ -111,9 +112,8 @@ void add_backend(BackendOutcome& into, const BackendOutcome& part, const std::st
   }
   if (!part.failures.empty()) {
     into.cases_to_first_failure =
-        into.failures.size() == part.failures.size()
-            ? part.cases_to_first_failure
-            : std::min(into.cases_to_first_failure, part.cases_to_first_failure);
+        had_failures ? std::min(into.cases_to_first_failure, part.cases_to_first_failure)
+                     : part.cases_to_first_failure;
   }
   into.cases += part.cases;
   into.seconds += part.seconds;
