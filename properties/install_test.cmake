@@ -1,7 +1,11 @@
-# `cmake --install` to a prefix that is then moved: the installed command must find its golden
-# fixtures, corpus and LibTorch module under the moved prefix, and nothing in the build or
-# source tree (issue: an installed command used the build's absolute paths).
-# cmake -DBUILD=<build dir> -DWORK=<scratch dir> -P install_test.cmake
+# `cmake --install` to a prefix that is then moved. PART=command: the installed command must find
+# its golden fixtures, corpus and LibTorch module under the moved prefix, and nothing in the build
+# or source tree (issue: an installed command used the build's absolute paths). PART=example: the
+# C++ example project (examples/cpp_port) builds against the moved package
+# (find_package(tripletcheck CONFIG)) and its tests pass: a correct port passes, a broken one is
+# caught and named.
+# cmake -DBUILD=<build dir> -DWORK=<scratch dir> -DPART=command|example [-DSOURCE=<source dir>
+#       -DGENERATOR=... -DCOMPILER=... -DSANITIZE=...] -P install_test.cmake
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD}" --prefix "${WORK}/prefix"
@@ -18,6 +22,40 @@ function(expect_in text pattern what)
     message(FATAL_ERROR "${what}: expected \"${pattern}\" in:\n${text}")
   endif()
 endfunction()
+
+if(PART STREQUAL "example")
+  set(flags)
+  if(SANITIZE)  # the installed libraries were built with them; their users link the runtime
+    list(APPEND flags "-DCMAKE_CXX_FLAGS=-fsanitize=${SANITIZE}"
+                      "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
+  endif()
+  execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE}/examples/cpp_port" -B "${WORK}/example"
+                          -G "${GENERATOR}" "-DCMAKE_CXX_COMPILER=${COMPILER}"
+                          "-DCMAKE_PREFIX_PATH=${WORK}/moved" ${flags}
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the example did not configure (${status}):\n${out}\n${err}")
+  endif()
+  execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK}/example"
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the example did not build (${status}):\n${out}\n${err}")
+  endif()
+  # From another folder, so that nothing is found relative to the working directory.
+  execute_process(COMMAND "${CMAKE_CTEST_COMMAND}" --test-dir "${WORK}/example" -V
+                  WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE status OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the example's tests failed (${status}):\n${out}\n${err}")
+  endif()
+  expect_in("${out}" "100% tests passed, 0 tests failed out of 2" "the example's tests")
+  # The package's fixtures, found from its moved config file, not the source tree's.
+  expect_in("${out}" "PASS: example-hard-port, " "the example's tests")
+  expect_in("${out}" "(golden fixtures: ${WORK}/moved/share/tripletcheck/golden)"
+            "the example's tests")
+  message(STATUS "the example built against the moved package and passed:\n${out}")
+  return()
+endif()
 
 # The defaults name the moved prefix.
 execute_process(COMMAND "${cli}" conform --help OUTPUT_VARIABLE help RESULT_VARIABLE status)

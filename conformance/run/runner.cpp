@@ -91,6 +91,7 @@ class BackendRun {
     return out_.check(kind, name, unit_);
   }
   std::string conform_command(const std::string& rest) const {
+    if (options_.replay) return options_.replay(rest);
     return options_.tripletcheck + " conform --backend " + shell_quote(backend_.name()) + " " +
            rest;
   }

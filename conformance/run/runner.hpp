@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct RunOptions {
   std::vector<std::string> property_names;  // empty: all
   std::string corpus_out;    // folder for the shrunk cases of failing properties; empty: not saved
   std::string tripletcheck;  // how to call this program, for the replay commands
+  // How to rerun this backend with conform's arguments `rest`, for the replay commands; empty:
+  // `<tripletcheck> conform --backend NAME <rest>`. A backend checked in its own process
+  // (tripletcheck/conformance.hpp) is rerun by rerunning that process.
+  std::function<std::string(const std::string& rest)> replay;
   std::string gtest_binary;  // the differential_tests binary, for RC_PARAMS replays
   bool progress = true;
   Shard shard;  // the golden fixtures, corpus cases and properties this job runs
