@@ -35,24 +35,21 @@ using namespace conformance;
 
 struct ConformArgs {
   std::vector<std::string> backends;
+  // Bound to --seed, --time-budget, --fail-fast, --no-diagnose, --golden-case and --property
+  // directly; corpus_files, artifacts_fail and shard are filled from the options below.
+  RunChoices choices;
   int cases = 0;     // 0 when not given: the defaults of settings.hpp
   int max_size = 0;  // likewise
   bool cases_given = false;
   bool max_size_given = false;
-  double time_budget = 0;
-  std::uint64_t seed = kDefaultSeed;
   std::string report_dir = "build/reports/conform";
   std::vector<std::string> checks;
-  std::vector<std::string> properties;
-  std::vector<std::string> golden_cases;
   std::vector<std::string> replay;
   std::string corpus = conformance::corpus_directory();
   std::string save_to;  // empty: the corpus folder (registered backends), the report folder (exec)
   double exec_timeout = ExecOptions{}.timeout_seconds;
   bool no_save = false;
-  bool fail_fast = false;
   std::string artifacts = "report";  // or "fail": TF float32 artifacts fail the run
-  bool diagnose = true;
   std::string fixtures = conformance::golden_directory();
   std::string shard;  // "K/N"; empty: GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS, else the whole run
 };
@@ -64,10 +61,11 @@ void validate_args(ConformArgs& a) {
   if (a.max_size_given && (a.max_size <= 0 || a.max_size > kDefaultMaxSize)) {
     throw InvalidArgument("--max-size", std::to_string(a.max_size), "must be in 1..100");
   }
-  if (a.time_budget < 0) {
-    throw InvalidArgument("--time-budget", std::to_string(a.time_budget), "must be positive");
+  if (a.choices.time_budget < 0) {
+    throw InvalidArgument("--time-budget", std::to_string(a.choices.time_budget),
+                          "must be positive");
   }
-  check_property_names(a.properties);
+  check_property_names(a.choices.property_names);
   if (!a.replay.empty()) {
     for (const auto& file : a.replay) conformance::read_corpus_case(file);  // bad file: usage error
     if (a.checks.empty()) a.checks = {"corpus"};
@@ -88,12 +86,12 @@ std::string reproduce_command(const ConformArgs& a, const CheckSelection& checks
   cmd += " --seed " + std::to_string(s.seed);
   if (a.cases > 0) cmd += " --cases " + std::to_string(a.cases);
   if (a.max_size > 0) cmd += " --max-size " + std::to_string(a.max_size);
-  if (a.time_budget > 0) cmd += " --time-budget " + std::to_string(a.time_budget);
+  if (a.choices.time_budget > 0) cmd += " --time-budget " + std::to_string(a.choices.time_budget);
   if (a.artifacts != "report") cmd += " --artifacts " + a.artifacts;
   if (checks.text() != CheckSelection{}.text()) cmd += " --checks " + checks.text();
-  if (a.fail_fast) cmd += " --fail-fast";
-  for (const auto& p : a.properties) cmd += " --property " + p;
-  for (const auto& id : a.golden_cases) cmd += " --golden-case " + shell_quote(id);
+  if (a.choices.fail_fast) cmd += " --fail-fast";
+  for (const auto& p : a.choices.property_names) cmd += " --property " + p;
+  for (const auto& id : a.choices.golden_cases) cmd += " --golden-case " + shell_quote(id);
   if (!s.shard.empty()) cmd += " --shard " + s.shard;
   if (!same_path(a.fixtures, conformance::golden_directory()))
     cmd += " --fixtures " + shell_quote(display_path(a.fixtures));
@@ -117,19 +115,17 @@ void run(ConformArgs args) {
   const auto start = std::chrono::steady_clock::now();
   GoldenSet golden;
   if (checks.golden) golden = load_golden_set(args.fixtures);
-  check_golden_cases(args.golden_cases, checks, golden, args.fixtures);
+  check_golden_cases(args.choices.golden_cases, checks, golden, args.fixtures);
   PlanRequest request;
   request.checks = checks;
-  request.seed = args.seed;
+  request.choices = args.choices;
+  request.choices.artifacts_fail = args.artifacts == "fail";
+  request.choices.corpus_files =
+      args.replay.empty() ? conformance::list_corpus(args.corpus) : args.replay;
+  request.choices.shard =
+      args.shard.empty() ? shard_from_environment() : parse_shard("--shard", args.shard);
   request.cases = args.cases;
   request.max_size = args.max_size;
-  request.time_budget = args.time_budget;
-  request.fail_fast = args.fail_fast;
-  request.artifacts_fail = args.artifacts == "fail";
-  request.diagnose = args.diagnose;
-  request.golden_cases = args.golden_cases;
-  request.corpus_files = args.replay.empty() ? conformance::list_corpus(args.corpus) : args.replay;
-  request.property_names = args.properties;
   // An installed program's corpus is the package's: its finds go beside the reports.
   const std::string own_corpus =
       installed_prefix().empty() ? args.corpus : args.report_dir + "/corpus";
@@ -139,8 +135,6 @@ void run(ConformArgs args) {
   request.exec_corpus_out = args.no_save           ? ""
                             : args.save_to.empty() ? args.report_dir + "/corpus"
                                                    : args.save_to;
-  request.shard =
-      args.shard.empty() ? shard_from_environment() : parse_shard("--shard", args.shard);
   const RunPlan plan = make_run_plan(request, golden);
 
   RunOutcome outcome;
@@ -159,7 +153,7 @@ void run(ConformArgs args) {
     outcome.backends.push_back(check_backend(*backend, plan.for_backend(*backend), golden));
   }
   outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (request.shard.whole()) {
+  if (request.choices.shard.whole()) {
     outcome.stale = stale_known_divergences(outcome);
   } else {
     // A part of the fixtures cannot tell a stale entry: merge-reports judges it from all parts.
@@ -188,21 +182,22 @@ void add_shared_options(CLI::App* cmd, ConformArgs& args) {
       ->type_name("NAME");
   cmd->add_option("--report-dir", args.report_dir, "Where conform.md, .json and .xml go")
       ->capture_default_str();
-  cmd->add_option("--golden-case", args.golden_cases, "Only this golden fixture id (repeatable)")
+  cmd->add_option("--golden-case", args.choices.golden_cases,
+                  "Only this golden fixture id (repeatable)")
       ->type_name("ID");
   cmd->add_option("--fixtures", args.fixtures, "Golden fixture folder (manifest.json)")
       ->capture_default_str();
   cmd->add_option("--exec-timeout", args.exec_timeout,
                   "Seconds an exec: program may take per evaluation (and for --capabilities)")
       ->capture_default_str();
-  cmd->add_flag("--fail-fast", args.fail_fast, "Stop each backend at its first failure");
+  cmd->add_flag("--fail-fast", args.choices.fail_fast, "Stop each backend at its first failure");
   cmd->add_option("--artifacts", args.artifacts,
                   "TF float32 artifacts (overflow past ~1e19, flush-to-zero, log1p's range) that "
                   "a port does not reproduce: 'report' lists them with their fix and passes, "
                   "'fail' fails the run as a port that must match TF bit for bit would need")
       ->check(CLI::IsMember({"report", "fail"}))
       ->capture_default_str();
-  cmd->add_flag("!--no-diagnose", args.diagnose,
+  cmd->add_flag("!--no-diagnose", args.choices.diagnose,
                 "Do not run the catalogue of porting mistakes on failing golden fixtures");
   cmd->add_option("--shard", args.shard,
                   "Run only the K-th of N parts (1-based; default: GoogleTest's GTEST_SHARD_INDEX "
@@ -225,11 +220,11 @@ void add_conform_command(CLI::App& app) {
                                 "Cases per property (default " + std::to_string(kDefaultCases) +
                                     "; exec: backends " + std::to_string(kExecDefaultCases) + ")")
                     ->type_name("N");
-  cmd->add_option("--time-budget", args->time_budget,
+  cmd->add_option("--time-budget", args->choices.time_budget,
                   "Seconds for the properties of each backend, shared among them (the case "
                   "count stays the cap)")
       ->type_name("SECONDS");
-  cmd->add_option("--seed", args->seed, "RapidCheck seed (printed; fixed by default)")
+  cmd->add_option("--seed", args->choices.seed, "RapidCheck seed (printed; fixed by default)")
       ->capture_default_str();
   auto* max_size =
       cmd->add_option("--max-size", args->max_size,
@@ -241,7 +236,8 @@ void add_conform_command(CLI::App& app) {
                   "Which checks, in this order: golden,corpus,properties (default: all)")
       ->delimiter(',')
       ->type_name("LIST");
-  cmd->add_option("--property", args->properties, "Only this differential property (repeatable)")
+  cmd->add_option("--property", args->choices.property_names,
+                  "Only this differential property (repeatable)")
       ->type_name("NAME");
   cmd->add_option("--replay", args->replay,
                   "Replay this corpus case (repeatable); implies --checks corpus unless given")

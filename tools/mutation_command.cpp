@@ -120,12 +120,12 @@ void run(const MutationArgs& args) {
 
   PlanRequest request;
   request.checks = parse_checks(args.checks);
-  request.seed = args.seed;
+  request.choices.seed = args.seed;
   request.cases = args.cases;
-  request.fail_fast = true;  // a mutant is rejected by its first failure
-  request.diagnose = false;  // done on the whole golden set below, not on the first failure
-  request.progress = false;
-  request.corpus_files = conformance::list_corpus(conformance::corpus_directory());
+  request.choices.fail_fast = true;  // a mutant is rejected by its first failure
+  request.choices.diagnose = false;  // done on the whole golden set below, not on the first failure
+  request.choices.progress = false;
+  request.choices.corpus_files = conformance::list_corpus(conformance::corpus_directory());
   request.corpus_out = args.report_dir + "/corpus";  // never into the committed corpus
   const RunPlan plan = make_run_plan(request, golden);
   const RunOptions& options = plan.options;
@@ -139,9 +139,9 @@ void run(const MutationArgs& args) {
   for (const auto& m : args.mutants) s.command += " --mutant " + m;
 
   RunOptions diagnosis_options = options;
-  diagnosis_options.fail_fast = false;
+  diagnosis_options.choices.fail_fast = false;
   diagnosis_options.corpus = diagnosis_options.properties = false;
-  diagnosis_options.diagnose = true;
+  diagnosis_options.choices.diagnose = true;
 
   bool all_rejected = true;
   for (const auto* info : infos) {

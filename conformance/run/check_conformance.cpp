@@ -191,19 +191,20 @@ ConformanceVerdict check_conformance(const Backend& backend, const ConformanceRe
 
   PlanRequest p;
   p.checks = checks;
-  p.seed = r.seed;
   p.cases = r.cases;
   p.max_size = r.max_size;
-  p.fail_fast = r.fail_fast;
-  p.artifacts_fail = r.artifacts_fail;
-  p.progress = r.progress;
-  p.golden_cases = r.golden_cases;
-  p.property_names = r.property_names;
-  p.corpus_files = r.replay.empty() ? list_corpus(dirs.corpus) : r.replay;
+  RunChoices& c = p.choices;
+  c.seed = r.seed;
+  c.fail_fast = r.fail_fast;
+  c.artifacts_fail = r.artifacts_fail;
+  c.progress = r.progress;
+  c.golden_cases = r.golden_cases;
+  c.property_names = r.property_names;
+  c.corpus_files = r.replay.empty() ? list_corpus(dirs.corpus) : r.replay;
+  // The caller's own test decides the sharding of its suite (c.shard: the whole run); one check
+  // is never split.
   // A user's finds belong to the user: beside the reports, never into the package's corpus.
   p.corpus_out = r.report_dir.empty() ? "" : r.report_dir + "/corpus";
-  // The caller's own test decides the sharding of its suite; one check is never split.
-  p.shard = Shard{};
   RunPlan plan = make_run_plan(p, golden);
   RunOptions options = plan.options;
   options.gtest_binary.clear();  // no RC_PARAMS replay: the backend is not in this build's suite

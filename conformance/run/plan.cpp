@@ -79,41 +79,33 @@ const RunOptions& RunPlan::for_backend(const Backend& backend) const {
 }
 
 RunPlan make_run_plan(const PlanRequest& r, const GoldenSet& golden) {
+  const RunChoices& c = r.choices;
   RunPlan plan;
   RunSettings& s = plan.settings;
-  s.seed = r.seed;
+  s.seed = c.seed;
   // A time budget without --cases: as many cases as the time allows.
-  const int uncapped = r.time_budget > 0 ? kTimeBudgetCaseCap : 0;
+  const int uncapped = c.time_budget > 0 ? kTimeBudgetCaseCap : 0;
   s.cases = r.cases > 0 ? r.cases : uncapped > 0 ? uncapped : kDefaultCases;
   s.exec_cases = r.cases > 0 ? r.cases : uncapped > 0 ? uncapped : kExecDefaultCases;
   s.max_size = r.max_size > 0 ? r.max_size : kDefaultMaxSize;
   s.exec_max_size = r.max_size > 0 ? r.max_size : kExecDefaultMaxSize;
-  s.time_budget = r.time_budget;
-  s.artifacts_fail = r.artifacts_fail;
-  s.checks = r.checks.text() + (r.fail_fast ? " (fail fast)" : "");
+  s.time_budget = c.time_budget;
+  s.artifacts_fail = c.artifacts_fail;
+  s.checks = r.checks.text() + (c.fail_fast ? " (fail fast)" : "");
   s.golden_source = r.checks.golden ? golden_source(golden) : "not run";
-  s.corpus_cases = r.checks.corpus ? static_cast<int>(r.corpus_files.size()) : 0;
-  s.shard = r.shard.whole() ? "" : r.shard.text();
+  s.corpus_cases = r.checks.corpus ? static_cast<int>(c.corpus_files.size()) : 0;
+  s.shard = c.shard.whole() ? "" : c.shard.text();
 
   RunOptions& o = plan.options;
-  o.seed = r.seed;
+  o.choices = c;
   o.cases = s.cases;
   o.max_size = s.max_size;
-  o.time_budget = r.time_budget;
   o.golden = r.checks.golden;
   o.corpus = r.checks.corpus;
   o.properties = r.checks.properties;
-  o.fail_fast = r.fail_fast;
-  o.artifacts_fail = r.artifacts_fail;
-  o.diagnose = r.diagnose;
-  o.golden_cases = r.golden_cases;
-  o.corpus_files = r.corpus_files;
-  o.property_names = r.property_names;
   o.corpus_out = r.corpus_out;
   o.tripletcheck = this_program();
   o.gtest_binary = gtest_binary();
-  o.progress = r.progress;
-  o.shard = r.shard;
 
   plan.exec_options = o;
   plan.exec_options.cases = s.exec_cases;

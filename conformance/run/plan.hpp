@@ -39,20 +39,11 @@ void check_golden_cases(const std::vector<std::string>& ids, const CheckSelectio
 
 struct PlanRequest {
   CheckSelection checks;
-  std::uint64_t seed = kDefaultSeed;
-  int cases = 0;           // per property; 0: kDefaultCases (exec: kExecDefaultCases)
-  int max_size = 0;        // 0: kDefaultMaxSize (exec: kExecDefaultMaxSize)
-  double time_budget = 0;  // seconds for the properties of each backend; 0: by cases
-  bool fail_fast = false;
-  bool artifacts_fail = false;
-  bool diagnose = true;
-  bool progress = true;
-  std::vector<std::string> golden_cases;
-  std::vector<std::string> corpus_files;
-  std::vector<std::string> property_names;
+  RunChoices choices;
+  int cases = 0;                // per property; 0: kDefaultCases (exec: kExecDefaultCases)
+  int max_size = 0;             // 0: kDefaultMaxSize (exec: kExecDefaultMaxSize)
   std::string corpus_out;       // registered and mutant backends; empty: nothing saved
   std::string exec_corpus_out;  // exec: backends
-  Shard shard;                  // this job's share of the run (shard.hpp)
 };
 
 struct RunPlan {

@@ -118,7 +118,8 @@ void BackendRun::add_failure(Failure failure) {
   const bool counts = out_.counts(failure);
   if (counts && out_.failing() == 0) out_.cases_to_first_failure = out_.cases;
   out_.failures.push_back(std::move(failure));
-  if (counts && options_.fail_fast) out_.stopped = "stopped at the first failure (--fail-fast)";
+  if (counts && options_.choices.fail_fast)
+    out_.stopped = "stopped at the first failure (--fail-fast)";
 }
 
 void BackendRun::add_checklist(const conformance::GoldenCase& c,
@@ -155,7 +156,7 @@ void BackendRun::save_to_corpus(const conformance::DifferentialProperty& propert
   for (const auto& a : run.failing_agreements) {
     if (!a.within) saved.precision = a.precision;
   }
-  saved.seed = options_.seed;
+  saved.seed = options_.choices.seed;
   if (is_registered_backend(backend_)) saved.reproduce = run.reproduce;
   saved.date = utc_now();
   saved.generated = *run.shrunk;
@@ -187,16 +188,16 @@ void BackendRun::add_error(const CheckKind kind, const std::string& check,
 void BackendRun::golden() {
   const auto& cases = golden_.manifest.cases;
   std::optional<Progress> progress;
-  if (options_.progress)
+  if (options_.choices.progress)
     progress.emplace(backend_.name() + " golden", static_cast<long>(cases.size()));
-  bool complete = options_.golden_cases.empty();
+  bool complete = options_.choices.golden_cases.empty();
   for (std::size_t k = 0; k < cases.size() && !stopped(); ++k) {
-    if (!options_.shard.owns(k)) continue;
+    if (!options_.choices.shard.owns(k)) continue;
     unit_ = k;
     const conformance::GoldenCase& c = cases[k];
-    if (!options_.golden_cases.empty() &&
-        std::find(options_.golden_cases.begin(), options_.golden_cases.end(), c.id) ==
-            options_.golden_cases.end()) {
+    if (!options_.choices.golden_cases.empty() &&
+        std::find(options_.choices.golden_cases.begin(), options_.choices.golden_cases.end(),
+                  c.id) == options_.choices.golden_cases.end()) {
       continue;
     }
     const auto start = Clock::now();
@@ -281,11 +282,11 @@ void BackendRun::golden() {
 }
 
 void BackendRun::corpus() {
-  for (std::size_t i = 0; i < options_.corpus_files.size(); ++i) {
+  for (std::size_t i = 0; i < options_.choices.corpus_files.size(); ++i) {
     if (stopped()) break;
-    if (!options_.shard.owns(i)) continue;
+    if (!options_.choices.shard.owns(i)) continue;
     unit_ = i;
-    const std::string& path = options_.corpus_files[i];
+    const std::string& path = options_.choices.corpus_files[i];
     const std::string name = fs::path(path).filename().string();
     const auto start = Clock::now();
     conformance::CorpusCase stored;
@@ -350,25 +351,25 @@ void BackendRun::corpus() {
 void BackendRun::properties() {
   std::vector<const conformance::DifferentialProperty*> chosen;
   for (const auto& p : conformance::differential_properties()) {
-    if (options_.property_names.empty() ||
-        std::find(options_.property_names.begin(), options_.property_names.end(), p.name) !=
-            options_.property_names.end()) {
+    if (options_.choices.property_names.empty() ||
+        std::find(options_.choices.property_names.begin(), options_.choices.property_names.end(),
+                  p.name) != options_.choices.property_names.end()) {
       chosen.push_back(&p);
     }
   }
   if (chosen.empty()) return;
   std::size_t owned = 0;
-  for (std::size_t p = 0; p < chosen.size(); ++p) owned += options_.shard.owns(p);
-  const bool by_time = options_.time_budget > 0;
+  for (std::size_t p = 0; p < chosen.size(); ++p) owned += options_.choices.shard.owns(p);
+  const bool by_time = options_.choices.time_budget > 0;
   std::optional<Progress> progress;
   long done = 0;
-  if (options_.progress && owned > 0) {
+  if (options_.choices.progress && owned > 0) {
     progress.emplace(backend_.name() + " properties",
                      static_cast<long>(by_time ? owned : owned * options_.cases));
   }
   for (std::size_t p = 0; p < chosen.size(); ++p) {
     if (stopped()) break;
-    if (!options_.shard.owns(p)) continue;
+    if (!options_.choices.shard.owns(p)) continue;
     unit_ = p;
     const conformance::DifferentialProperty* property = chosen[p];
     if (!property->applies(backend_.capabilities().implements)) {
@@ -397,11 +398,12 @@ void BackendRun::properties() {
       if (progress && !by_time) progress->update(++done);
     };
     PropertyParams params;
-    params.seed = options_.seed;
+    params.seed = options_.choices.seed;
     params.cases = options_.cases;
     params.max_size = options_.max_size;
     // Each property's share of the whole budget, in a shard too: the same cases as one run.
-    params.seconds = by_time ? options_.time_budget / static_cast<double>(chosen.size()) : 0;
+    params.seconds =
+        by_time ? options_.choices.time_budget / static_cast<double>(chosen.size()) : 0;
     const PropertyRun run = run_property(backend_, *property, params, on_case);
 
     CheckResult& result = result_of(CheckKind::kProperty, property->name);
@@ -443,8 +445,8 @@ void BackendRun::properties() {
                          conformance::test_name(backend_) + "_" + property->name + "'");
     }
     f.replay.push_back(conform_command("--checks properties --property " + property->name +
-                                       " --seed " + std::to_string(options_.seed) + " --cases " +
-                                       std::to_string(options_.cases)));
+                                       " --seed " + std::to_string(options_.choices.seed) +
+                                       " --cases " + std::to_string(options_.cases)));
     add_failure(std::move(f));
   }
   if (progress) progress->finish();
@@ -471,7 +473,7 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
   out.description = backend.description();
   out.capabilities = backend.capabilities();
   const auto start = Clock::now();
-  out.artifacts_fail = options.artifacts_fail;
+  out.artifacts_fail = options.choices.artifacts_fail;
   BackendRun run(backend, options, golden, out);
   if (options.golden) run.golden();
   if (options.corpus && !run.stopped()) run.corpus();
@@ -480,9 +482,9 @@ BackendOutcome check_backend(const Backend& backend, const RunOptions& options,
   std::stable_sort(out.failures.begin(), out.failures.end(),
                    [](const Failure& a, const Failure& b) { return severity(a) < severity(b); });
   sort_by_rule(out.checklist);
-  if (options.diagnose && options.shard.whole()) {
+  if (options.choices.diagnose && options.choices.shard.whole()) {
     out.suspects = diagnose(run.judged(), golden);
-  } else if (options.diagnose) {
+  } else if (options.choices.diagnose) {
     out.mutant_tallies = tally_mutants(run.judged(), golden);
     out.suspects = rank_suspects(out.mutant_tallies);
   }
