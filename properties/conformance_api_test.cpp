@@ -79,9 +79,9 @@ TEST(ConformanceApi, AFailuresReplayCommandRerunsExactlyTheFailingFixture) {
 TEST(ConformanceApi, ABadRequestIsAnErrorNeverAPass) {
   const Backend& reference = find_backend("reference");
   for (const char* bad :
-       {"--cases 0", "--cases x", "--seed 1x", "--bogus 1", "--checks", "--checks golden,nothing",
-        "--golden-case 'unterminated", "--golden-case no_such_fixture", "--property NoSuchProperty",
-        "--replay /no/such/case.json"}) {
+       {"--cases 0", "--cases x", "--seed 1x", "--seed -1", "--bogus 1", "--checks",
+        "--checks golden,nothing", "--golden-case 'unterminated", "--golden-case no_such_fixture",
+        "--property NoSuchProperty", "--replay /no/such/case.json"}) {
     const ConformEnvironment environment(bad);
     EXPECT_THROW(check_conformance(reference, golden_only()), InvalidArgument) << bad;
   }

@@ -98,13 +98,12 @@ ConformanceRequest with_environment(ConformanceRequest r) {
     } else if (option == "--property") {
       r.property_names.push_back(value);
     } else if (option == "--seed") {
-      try {
-        std::size_t used = 0;
-        r.seed = std::stoull(value, &used);
-        if (used != value.size()) throw InvalidArgument(kConformEnvironment, value, "");
-      } catch (const std::exception&) {
+      // std::stoull would take "-1" as 2^64 - 1: only digits.
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+          value.size() > 19) {
         throw InvalidArgument(kConformEnvironment, "--seed " + value, "expected a number");
       }
+      r.seed = std::stoull(value);
     } else if (option == "--cases") {
       r.cases = positive_number(option, value);
     } else if (option == "--max-size") {
