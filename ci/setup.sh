@@ -20,6 +20,16 @@ packages=(
 )
 packages+=("$@")
 
+# Two checkouts set up at once (ci/main.sh and ci/test.sh started together on a fresh machine)
+# would both run apt-get, and the second fails at once on apt's lock ("Could not get lock
+# /var/lib/apt/lists/lock"; apt 2.6 does not wait for that lock). One setup at a time, machine
+# wide: the second waits, then finds the packages present.
+exec 9>"${TMPDIR:-/tmp}/tripletcheck-setup.lock"
+if ! flock -n 9; then
+  echo "ci/setup: another ci/setup.sh is installing; waiting for it"
+  flock 9
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -37,8 +47,10 @@ log=build/setup.log
 echo "ci/setup: installing ${#missing[@]} packages and their dependencies: ${missing[*]} (log: $log)"
 start=$SECONDS
 export DEBIAN_FRONTEND=noninteractive
+# dpkg's lock (held by, say, unattended upgrades) is waited for; the lists lock is not (above).
 if ! { $sudo apt-get update -qq && \
-       $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+       $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+         "${missing[@]}"; } >"$log" 2>&1; then
   tail -n 30 "$log"
   echo "ci/setup: apt-get failed; the whole log is $log" >&2
   exit 1
