@@ -1,7 +1,7 @@
 // tripletcheck_backend_timing: any registered backends side by side through the one host API
 // (Backend::evaluate: inputs in, loss and gradient out, copies to and from a GPU included),
 // float32, L2, K = 4, forward + backward, median wall time of N calls after one warm-up. For the
-// machines where Google Benchmark is not installed (ci/gpu-check compares cuda, torch-cuda and
+// machines where Google Benchmark is not installed (ci/gpu-run compares cuda, torch-cuda and
 // torch-tfa-cuda with it); prints JSON on stdout and progress on stderr.
 #include <algorithm>
 #include <chrono>

@@ -8,10 +8,12 @@
 #include <string>
 
 #include "bench/peak_memory.hpp"
+#include "bench/report/names.hpp"
 
 namespace tripletcheck::bench {
 
-constexpr std::int64_t kBatches[] = {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
+// 16384: the memory column and the B² growth at a size where D (B×B) no longer fits in cache.
+constexpr std::int64_t kBatches[] = {32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384};
 constexpr std::int64_t kDims[] = {32, 128, 512};
 constexpr std::int64_t kSamplesPerClass[] = {2, 4, 8};
 // The reference is O(B³) loops: past this it takes seconds per call.
@@ -32,7 +34,11 @@ inline void set_counters(benchmark::State& state, std::int64_t b, const PeakMemo
                          benchmark::Counter::OneK::kIs1024);
 }
 
+// The floors' "backend" segments, as bench-report reads them.
+inline constexpr const char* kSyrkFloor = report::kSyrkFloorBackend;
+inline constexpr const char* kGemmFloor = report::kGemmFloorBackend;
+
 void register_loss_benchmarks();
-void register_gemm_floor();
+void register_floors();  // floors.cpp
 
 }  // namespace tripletcheck::bench

@@ -9,20 +9,22 @@
 #include "bench/grid.hpp"
 #include "bench/peak_memory.hpp"
 #include "bench/report/build_context.hpp"
+#include "optimized/eigen/simd.hpp"
 #ifdef TRIPLETCHECK_HAVE_TORCH
 #include "optimized/torch/torch_proxies.hpp"
 #endif
 
 int main(int argc, char** argv) {
   using namespace tripletcheck::bench;
+  namespace eigen = tripletcheck::eigen;
   configure_allocator_for_peak_memory();
   register_loss_benchmarks();
-  register_gemm_floor();
+  register_floors();
 
   benchmark::AddCustomContext(
       "gemm", "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." +
                   std::to_string(EIGEN_MAJOR_VERSION) + "." + std::to_string(EIGEN_MINOR_VERSION) +
-                  " built-in GEMM (no external BLAS), SIMD: " + Eigen::SimdInstructionSetsInUse());
+                  " built-in GEMM (no external BLAS), SIMD: " + eigen::simd_in_use());
   benchmark::AddCustomContext(
       "threads", std::to_string(std::thread::hardware_concurrency()) +
                      " (std::threads over fixed row tiles; 1 below B = 192; no OpenMP)");

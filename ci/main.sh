@@ -40,12 +40,12 @@ build/release/tools/tripletcheck conform --report-dir build/reports/conform \
     --save-to build/reports/conform/corpus "${conform_options[@]}"
 echo "ci/main: reports written to build/reports/conform/conform.{md,json,xml}"
 
-# The speed comparison: every CPU backend and the GEMM floor side by side in one run (ratios, not
+# The speed comparison: every CPU backend and the floors side by side in one run (ratios, not
 # absolute times, are what a shared 2-core machine can report honestly); the report's speed-up
 # column is against torch-tfa, which refuses B = 1024 (26 GiB) with the reason.
 echo "== speed comparison (B = ${batches//|/, })"
 build/release/bench/tripletcheck_bench \
-    --benchmark_filter="^((eigen|reference|torch|torch-tfa)/(hard|semihard)/L2|gemm_floor/[a-z_]+)/fwdbwd/B:($batches)/D:128/K:4/" \
+    --benchmark_filter="^((eigen|reference|torch|torch-tfa)/(hard|semihard)/L2|(syrk|gemm)_floor/[a-z_]+)/fwdbwd/B:($batches)/D:128/K:4/" \
     "${bench_options[@]}" \
     --benchmark_out=build/reports/bench.json --benchmark_out_format=json >/dev/null
 build/release/tools/tripletcheck bench-report build/reports/bench.json --out build/reports/speed

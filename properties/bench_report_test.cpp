@@ -141,7 +141,7 @@ TEST(BenchResults, AnImpossibleCounterIsAWarningAndNotAFailure) {
   std::ofstream(path) << R"({"benchmarks": [
     {"name": "torch-tfa/hard/L2/fwdbwd/B:64/D:128/K:4", "run_type": "iteration",
      "real_time": 2, "cpu_time": 2, "time_unit": "ms", "peak_mem": -299008.0},
-    {"name": "gemm_floor/syrk/fwdbwd/B:64/D:128/K:4", "run_type": "iteration",
+    {"name": "syrk_floor/hard/fwdbwd/B:64/D:128/K:4", "run_type": "iteration",
      "real_time": 1, "cpu_time": 1, "time_unit": "ms", "peak_mem": 4096}]})";
   const Results r = load_results(path);
   ASSERT_EQ(r.benchmarks.size(), 2u);
@@ -191,14 +191,17 @@ TEST(BenchNames, ParsesTheGridAndDropsTheLibrarySuffixes) {
   EXPECT_EQ(display_name("a/b/B:1/D:2/K:3/threads:2/process_time/real_time"), "a/b/B:1/D:2/K:3");
 }
 
-// A small grid: eigen and the floor at two sizes, torch-tfa at one.
+// A small grid: eigen and the floors at two sizes, torch-tfa at one. Floors of another loss or
+// K are there to be passed over.
 Results speed_results() {
   std::mt19937_64 rng(kSeed);
   const json document = synthetic_results(
       {"eigen/semihard/L2/fwdbwd/B:64/D:128/K:4", "eigen/semihard/L2/fwdbwd/B:128/D:128/K:4",
+       "syrk_floor/semihard/fwdbwd/B:64/D:128/K:4", "syrk_floor/semihard/fwdbwd/B:128/D:128/K:4",
+       "syrk_floor/semihard/fwdbwd/B:64/D:128/K:2", "syrk_floor/hard/fwdbwd/B:64/D:128/K:4",
        "gemm_floor/xxt_mx/fwdbwd/B:64/D:128/K:2", "gemm_floor/xxt_mx/fwdbwd/B:128/D:128/K:2",
        "torch-tfa/semihard/L2/fwdbwd/B:128/D:128/K:4", "BM_unrelated"},
-      {2e-4, 8e-4, 5e-5, 1e-4, 1.6e-3, 1e-6}, 1.0, 5, rng, {0.0, 0.0, 0.0});
+      {2e-4, 8e-4, 5e-5, 1e-4, 1e-6, 1e-6, 1e-4, 2e-4, 1.6e-3, 1e-6}, 1.0, 5, rng, {0.0, 0.0, 0.0});
   return parse_results(document, "speed.json");
 }
 
@@ -224,16 +227,22 @@ TEST(BackendSpeed, TablesHaveFloorRatiosAndSpeedUps) {
   EXPECT_EQ(c.groups[0].title(), "semihard · L2 · fwdbwd · D=128 · K=4");
   EXPECT_EQ(c.other_names, std::vector<std::string>{"BM_unrelated"});
   const auto& rows = c.groups[0].rows;
-  ASSERT_EQ(rows.size(), 5u);  // B=64: eigen, floor; B=128: eigen, torch-tfa, floor
+  // B=64: eigen, syrk floor, full GEMM; B=128: eigen, torch-tfa, syrk floor, full GEMM.
+  ASSERT_EQ(rows.size(), 7u);
   EXPECT_EQ(rows[0].backend, "eigen");
-  EXPECT_NEAR(rows[0].floor_ratio, 4.0, 1e-9);  // the floor's K differs: it does not matter
+  EXPECT_NEAR(rows[0].floor_ratio, 4.0, 1e-9);  // the syrk floor of the same loss and K
   EXPECT_TRUE(std::isnan(rows[0].speedup));     // no torch-tfa at B = 64
-  EXPECT_EQ(rows[1].backend, "gemm_floor");
-  EXPECT_EQ(rows[2].backend, "eigen");
-  EXPECT_NEAR(rows[2].speedup, 2.0, 1e-9);
-  EXPECT_EQ(rows[3].backend, "torch-tfa");
-  EXPECT_NEAR(rows[3].speedup, 1.0, 1e-9);
-  EXPECT_DOUBLE_EQ(rows[2].peak_memory_bytes, 1048576.0);
+  EXPECT_EQ(rows[1].backend, "syrk_floor");
+  EXPECT_DOUBLE_EQ(rows[1].floor_ratio, 1.0);
+  EXPECT_EQ(rows[2].backend, "gemm_floor");
+  EXPECT_NEAR(rows[2].floor_ratio, 2.0, 1e-9);  // the reference line's K differs: no matter
+  EXPECT_EQ(rows[3].backend, "eigen");
+  EXPECT_NEAR(rows[3].speedup, 2.0, 1e-9);
+  EXPECT_EQ(rows[4].backend, "torch-tfa");
+  EXPECT_NEAR(rows[4].speedup, 1.0, 1e-9);
+  EXPECT_DOUBLE_EQ(rows[3].peak_memory_bytes, 1048576.0);
+  EXPECT_EQ(rows[5].backend, "syrk_floor");
+  EXPECT_EQ(rows[6].backend, "gemm_floor");
 
   const std::string markdown = speed_markdown(c, results);
   EXPECT_THAT(markdown, HasSubstr("## semihard · L2 · fwdbwd · D=128 · K=4"));
@@ -253,7 +262,8 @@ TEST(BackendSpeed, HtmlIsSelfContainedWithOneChartPerGroup) {
   const std::string html = speed_html(compare_backends(results, kDefaultVersusBackend), results);
   EXPECT_THAT(html, HasSubstr("<svg"));
   EXPECT_THAT(html, HasSubstr("<polyline"));
-  EXPECT_THAT(html, HasSubstr("GEMM floor"));
+  EXPECT_THAT(html, HasSubstr("syrk floor"));
+  EXPECT_THAT(html, HasSubstr("full GEMM"));
   // No scripts, and nothing fetched: the only URL is the SVG namespace.
   EXPECT_THAT(html, Not(HasSubstr("<script")));
   EXPECT_THAT(html, Not(HasSubstr("src=")));

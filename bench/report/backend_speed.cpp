@@ -18,7 +18,8 @@ namespace tripletcheck::report {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-const char kFloorColor[] = "#777777";
+const char kFloorColor[] = "#555555";
+const char kReferenceColor[] = "#aaaaaa";
 
 using GroupKey = std::tuple<std::string, std::string, std::string, std::int64_t, std::int64_t>;
 using ShapeKey = std::tuple<std::string, std::int64_t, std::int64_t, std::int64_t>;  // pass B D K
@@ -42,12 +43,25 @@ SpeedRow make_row(const Measured& m) {
   return row;
 }
 
-// The floor does not depend on K (bench/gemm_floor.cpp registers the same product for every K):
-// prefer the same K, else any.
-const Measured* find_floor(const std::vector<Measured>& floors, const std::string& pass,
-                           std::int64_t batch, std::int64_t dim, std::int64_t k) {
-  const Measured* any = nullptr;
+// The syrk floor of a row: the same loss, pass, B, D and K (semi-hard's sparse product grows
+// with K).
+const Measured* find_floor(const std::vector<Measured>& floors, const BenchmarkName& row) {
   for (const Measured& f : floors) {
+    const BenchmarkName& n = f.name;
+    if (n.loss == row.loss && n.pass == row.pass && n.batch == row.batch && n.dim == row.dim &&
+        n.samples_per_class == row.samples_per_class) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
+// The full-GEMM reference line does not depend on K (bench/floors.cpp registers the same
+// product for every K): prefer the same K, else any.
+const Measured* find_reference(const std::vector<Measured>& references, const std::string& pass,
+                               std::int64_t batch, std::int64_t dim, std::int64_t k) {
+  const Measured* any = nullptr;
+  for (const Measured& f : references) {
     if (f.name.pass != pass || f.name.batch != batch || f.name.dim != dim) continue;
     if (f.name.samples_per_class == k) return &f;
     if (any == nullptr) any = &f;
@@ -84,16 +98,22 @@ LineChart group_chart(const SpeedComparison& c, const SpeedGroup& g) {
     }
     if (!s.points.empty()) chart.series.push_back(s);
   }
-  Series floor;
-  floor.label = "GEMM floor";
-  floor.color = kFloorColor;
-  floor.dashed = true;
-  for (const SpeedRow& r : g.rows) {
-    if (r.backend == kGemmFloorBackend) {
-      floor.points.emplace_back(static_cast<double>(r.batch), r.seconds);
+  const struct {
+    const char* backend;
+    const char* label;
+    const char* color;
+  } floors[] = {{kSyrkFloorBackend, "syrk floor", kFloorColor},
+                {kGemmFloorBackend, "full GEMM", kReferenceColor}};
+  for (const auto& f : floors) {
+    Series line;
+    line.label = f.label;
+    line.color = f.color;
+    line.dashed = true;
+    for (const SpeedRow& r : g.rows) {
+      if (r.backend == f.backend) line.points.emplace_back(static_cast<double>(r.batch), r.seconds);
     }
+    if (!line.points.empty()) chart.series.push_back(line);
   }
-  if (!floor.points.empty()) chart.series.push_back(floor);
   return chart;
 }
 
@@ -113,9 +133,14 @@ std::string introduction(const SpeedComparison& c, const Results& results, bool 
   std::string out =
       text("Wall time of one evaluation, float32 embeddings: the median over the repetitions (" +
            std::to_string(max_repetitions(c)) + " at most)") +
-      text(". × floor: the time over the GEMM floor of the same pass, B and D (") +
-      code("gemm_floor") + text(": X·Xᵀ for fwd, X·Xᵀ + M·X for fwdbwd). ") + text("Speed-up: ") +
-      code(c.versus) + text("'s time over the backend's") +
+      text(". × floor: the time over the floor of the same loss, pass, B, D and K (") +
+      code(kSyrkFloorBackend) +
+      text(
+          ": the B(B+1)/2 dot products of X·Xᵀ on the eigen backend's GEMM tiles; for fwdbwd "
+          "also the sparse product M·X over the nonzeros the loss routes, M = W + Wᵀ). ") +
+      code(kGemmFloorBackend) +
+      text(", the full X·Xᵀ (+ a dense M·X for fwdbwd), is a reference line. ") +
+      text("Speed-up: ") + code(c.versus) + text("'s time over the backend's") +
       text(c.versus_present ? "." : " (n/a: " + c.versus + " is not in these results).") +
       text(" Peak memory: growth of the resident set. Pairs/s: B² per evaluation.");
   out += html ? "</p>\n<ul>\n" : "\n\n";
@@ -165,7 +190,7 @@ std::string SpeedGroup::title() const {
 SpeedComparison compare_backends(const Results& results, const std::string& versus) {
   SpeedComparison out;
   out.versus = versus;
-  std::vector<Measured> floors, losses;
+  std::vector<Measured> floors, references, losses;
   for (const Benchmark& b : results.benchmarks) {
     const auto name = parse_name(b.name);
     if (!b.error.empty()) {
@@ -176,7 +201,13 @@ SpeedComparison compare_backends(const Results& results, const std::string& vers
       out.other_names.push_back(display_name(b.name));
       continue;
     }
-    (name->backend == kGemmFloorBackend ? floors : losses).push_back({*name, &b});
+    if (name->backend == kSyrkFloorBackend) {
+      floors.push_back({*name, &b});
+    } else if (name->backend == kGemmFloorBackend) {
+      references.push_back({*name, &b});
+    } else {
+      losses.push_back({*name, &b});
+    }
   }
 
   std::map<std::tuple<std::string, std::string, ShapeKey>, double> versus_seconds;
@@ -200,8 +231,7 @@ SpeedComparison compare_backends(const Results& results, const std::string& vers
     SpeedGroup& g = groups[key];
     std::tie(g.loss, g.metric, g.pass, g.dim, g.samples_per_class) = key;
     SpeedRow row = make_row(m);
-    const Measured* floor =
-        find_floor(floors, m.name.pass, m.name.batch, m.name.dim, m.name.samples_per_class);
+    const Measured* floor = find_floor(floors, m.name);
     if (floor != nullptr) row.floor_ratio = row.seconds / floor->benchmark->seconds();
     const auto v = versus_seconds.find(
         {m.name.loss, m.name.metric,
@@ -212,16 +242,33 @@ SpeedComparison compare_backends(const Results& results, const std::string& vers
   }
   for (auto& [key, g] : groups) {
     for (const std::int64_t b : batches[key]) {
-      const Measured* floor = find_floor(floors, g.pass, b, g.dim, g.samples_per_class);
-      if (floor == nullptr) continue;
-      SpeedRow row = make_row(*floor);
-      row.floor_ratio = 1;
-      g.rows.push_back(row);
+      BenchmarkName shape;
+      shape.loss = g.loss;
+      shape.pass = g.pass;
+      shape.batch = b;
+      shape.dim = g.dim;
+      shape.samples_per_class = g.samples_per_class;
+      const Measured* floor = find_floor(floors, shape);
+      if (floor != nullptr) {
+        SpeedRow row = make_row(*floor);
+        row.floor_ratio = 1;
+        g.rows.push_back(row);
+      }
+      const Measured* reference = find_reference(references, g.pass, b, g.dim, g.samples_per_class);
+      if (reference != nullptr) {
+        SpeedRow row = make_row(*reference);
+        if (floor != nullptr) row.floor_ratio = row.seconds / floor->benchmark->seconds();
+        g.rows.push_back(row);
+      }
     }
-    // By batch size; within one, backends by name and the floor last, as in the charts' legend.
+    // By batch size; within one, backends by name and the floors last (the syrk floor, then the
+    // full GEMM), as in the charts' legend.
     std::sort(g.rows.begin(), g.rows.end(), [](const SpeedRow& a, const SpeedRow& b) {
-      const bool a_floor = a.backend == kGemmFloorBackend, b_floor = b.backend == kGemmFloorBackend;
-      return std::tie(a.batch, a_floor, a.backend) < std::tie(b.batch, b_floor, b.backend);
+      const auto rank = [](const SpeedRow& r) {
+        return r.backend == kSyrkFloorBackend ? 1 : r.backend == kGemmFloorBackend ? 2 : 0;
+      };
+      return std::make_tuple(a.batch, rank(a), a.backend) <
+             std::make_tuple(b.batch, rank(b), b.backend);
     });
     out.groups.push_back(std::move(g));
   }

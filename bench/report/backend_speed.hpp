@@ -1,6 +1,7 @@
 // The backend speed comparison of `tripletcheck bench-report`: per (loss, metric, pass, D, K),
-// every backend's time by batch size, its ratio to the GEMM floor, its speed-up over a chosen
-// backend (torch-tfa by default) and its peak memory, as Markdown and as an HTML page of charts.
+// every backend's time by batch size, its ratio to the syrk floor (the full GEMM beside it), its
+// speed-up over a chosen backend (torch-tfa by default) and its peak memory, as Markdown and as
+// an HTML page of charts.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@ struct SpeedRow {
   std::int64_t batch = 0;
   double seconds;  // median wall time of one evaluation
   int repetitions = 0;
-  double floor_ratio;        // seconds over the GEMM floor's at the same pass, B and D; NaN: none
+  double floor_ratio;        // seconds over the syrk floor's (same loss, pass, B, D, K); NaN: none
   double speedup;            // the versus backend's seconds over these; NaN: not measured
   double peak_memory_bytes;  // largest over the repetitions; NaN: not recorded
   double items_per_second;   // median; NaN: not recorded
@@ -28,14 +29,14 @@ struct SpeedRow {
 struct SpeedGroup {
   std::string loss, metric, pass;
   std::int64_t dim = 0, samples_per_class = 0;
-  std::vector<SpeedRow> rows;  // by batch size, then backend; the floor's rows included
+  std::vector<SpeedRow> rows;  // by batch size, then backend; the floors' rows last
   std::string title() const;   // "semihard · L2 · fwdbwd · D=128 · K=4"
 };
 
 struct SpeedComparison {
   std::string versus;
   bool versus_present = false;        // the versus backend appears anywhere in the results
-  std::vector<std::string> backends;  // loss backends, sorted; the floor not included
+  std::vector<std::string> backends;  // loss backends, sorted; the floors not included
   std::vector<SpeedGroup> groups;
   std::vector<std::string> other_names;  // benchmarks outside the grid's naming, listed as such
   // Benchmarks that skipped themselves ("name: reason"), e.g. torch-tfa past its memory cap.

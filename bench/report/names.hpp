@@ -1,6 +1,7 @@
 // The benchmark naming of bench/grid.hpp, parsed: backend/loss/metric/pass/B:…/D:…/K:… for the
-// losses and gemm_floor/<product>/pass/B:…/D:…/K:… for the floor, plus the suffixes Google
-// Benchmark appends (/process_time, /real_time, /threads:N …), which are dropped.
+// losses, syrk_floor/<loss>/pass/B:…/D:…/K:… and gemm_floor/<product>/pass/B:…/D:…/K:… for the
+// floors (bench/floors.cpp), plus the suffixes Google Benchmark appends (/process_time,
+// /real_time, /threads:N …), which are dropped.
 #pragma once
 
 #include <cstdint>
@@ -9,12 +10,15 @@
 
 namespace tripletcheck::report {
 
+// The floor a backend's time is divided by: the symmetric half of X·Xᵀ (+ the sparse backward).
+inline constexpr const char kSyrkFloorBackend[] = "syrk_floor";
+// The full X·Xᵀ (+ a dense M·X): a reference line beside the floor.
 inline constexpr const char kGemmFloorBackend[] = "gemm_floor";
 
 struct BenchmarkName {
   std::string backend;
-  std::string loss;    // for gemm_floor: the product ("xxt", "xxt_mx")
-  std::string metric;  // empty for gemm_floor
+  std::string loss;    // syrk_floor: the loss; gemm_floor: the product ("xxt", "xxt_mx")
+  std::string metric;  // empty for the floors
   std::string pass;    // "fwd" or "fwdbwd"
   std::int64_t batch = 0;
   std::int64_t dim = 0;

@@ -12,6 +12,7 @@
 #include "optimized/eigen/classes.hpp"
 #include "optimized/eigen/distances.hpp"
 #include "optimized/eigen/mining.hpp"
+#include "optimized/eigen/simd.hpp"
 #include "optimized/eigen/threading.hpp"
 #include "optimized/eigen/types.hpp"
 #include "optimized/eigen/weight_matrix.hpp"
@@ -166,9 +167,10 @@ class EigenBackend final : public TemplatedBackend<EigenBackend> {
 
   std::string name() const override { return "eigen"; }
   std::string description() const override {
+    // The instruction sets say whether this build targets the machine (TRIPLETCHECK_NATIVE).
     return "Eigen GEMM distances, O(B²) semi-hard mining (SIMD scans or radix sort), sparse or "
            "GEMM backward, " +
-           std::to_string(threads_) + " thread(s)";
+           std::to_string(threads_) + " thread(s), " + eigen::simd_in_use();
   }
   Capabilities capabilities() const override {
     Capabilities caps;
