@@ -35,22 +35,39 @@ at::Tensor distances_without_gradient(const at::Tensor& x, Metric metric) {
 // ---- 2. the mining, without gradient -------------------------------------------------------
 
 struct Classes {
-  at::Tensor negatives;  // B×B bool: different label
-  at::Tensor positives;  // B×B bool: same label, off the diagonal
+  at::Tensor negatives;     // B×B bool: different label
+  at::Tensor positives;     // B×B bool: same label, off the diagonal
+  at::Tensor has_positive;  // B bool: the anchor's class has another sample
+  at::Tensor has_negative;  // B bool: some sample has another label
+  bool all_have_positive = false;
+  bool all_have_negative = false;
 };
 
+// The masks in two B×B passes (one comparison, one negation) and a copy, and the per-anchor
+// "has any" flags from the class sizes (O(B log B)) rather than from B×B reductions: at B = 1024
+// each any() over a B×B mask cost ~1 ms, as much as the mining itself.
 Classes classes_of(const at::Tensor& labels) {
   const at::Tensor column = labels.reshape({-1, 1});
-  const at::Tensor same = at::eq(column, column.t());
-  const at::Tensor diagonal = at::eye(column.size(0), labels.options().dtype(at::kBool));
-  return {at::logical_not(same), at::logical_and(same, at::logical_not(diagonal))};
+  Classes c;
+  at::Tensor same = at::eq(column, column.t());
+  c.negatives = at::logical_not(same);
+  c.positives = same.fill_diagonal_(false);
+  const auto [unique, inverse, counts] =
+      at::_unique2(labels, /*sorted=*/true, /*return_inverse=*/true, /*return_counts=*/true);
+  const at::Tensor class_size = counts.index_select(0, inverse.reshape({-1}));
+  c.has_positive = at::gt(class_size, 1);
+  c.has_negative = at::lt(class_size, labels.numel());
+  c.all_have_positive = c.has_positive.all().item<bool>();
+  c.all_have_negative = c.has_negative.all().item<bool>();
+  return c;
 }
 
 // Per row: the column of the largest negative, or of the row minimum when the row has none
 // (TFA's masked_maximum over the negatives and its fallback).
 at::Tensor largest_negative_column(const at::Tensor& d, const Classes& c) {
   const at::Tensor largest = at::where(c.negatives, d, -kInf).argmax(1);
-  return at::where(c.negatives.any(1), largest, d.argmin(1));
+  if (c.all_have_negative) return largest;
+  return at::where(c.has_negative, largest, d.argmin(1));
 }
 
 // Per positive pair p (row anchors[p], distance limits[p]): the column of the smallest negative
@@ -68,8 +85,13 @@ at::Tensor outside_negative_column(const at::Tensor& d, const Classes& c, const 
     const at::Tensor farther =
         at::logical_and(c.negatives.index_select(0, rows),
                         at::gt(candidates, limits.slice(0, start, stop).unsqueeze(1)));
-    const at::Tensor smallest = at::where(farther, candidates, kInf).argmin(1);
-    column.slice(0, start, stop).copy_(at::where(farther.any(1), smallest, -1));
+    // The smallest farther negative; a row whose minimum is +Inf either has none or has only
+    // overflowed (+Inf) negatives farther, which only any() can tell apart (rare: checked then).
+    const auto [smallest_value, smallest] = at::where(farther, candidates, kInf).min(1);
+    const at::Tensor found = at::lt(smallest_value, kInf);
+    const at::Tensor unsure = at::logical_not(found).nonzero().reshape({-1});
+    if (unsure.numel() > 0) found.index_put_({unsure}, farther.index_select(0, unsure).any(1));
+    column.slice(0, start, stop).copy_(at::where(found, smallest, -1));
   }
   return column;
 }
@@ -101,10 +123,10 @@ Selection select_semihard(const at::Tensor& d, const Classes& c) {
 Selection select_hard(const at::Tensor& d, const Classes& c) {
   Selection s;
   s.anchors = at::arange(d.size(0), c.negatives.options().dtype(at::kLong));
-  s.positives =
-      at::where(c.positives.any(1), at::where(c.positives, d, -kInf).argmax(1), d.argmin(1));
-  s.negatives =
-      at::where(c.negatives.any(1), at::where(c.negatives, d, kInf).argmin(1), d.argmax(1));
+  s.positives = at::where(c.positives, d, -kInf).argmax(1);
+  if (!c.all_have_positive) s.positives = at::where(c.has_positive, s.positives, d.argmin(1));
+  s.negatives = at::where(c.negatives, d, kInf).argmin(1);
+  if (!c.all_have_negative) s.negatives = at::where(c.has_negative, s.negatives, d.argmax(1));
   return s;
 }
 
@@ -131,22 +153,23 @@ at::Tensor entries(const at::Tensor& input, bool precomputed, Metric metric, con
   return at::sqrt(squared + error.to(input.scalar_type()) * 1e-16) * kept;
 }
 
-// The chosen entries for the loss. For float32 inputs, their values are the float32 ones (TF's
-// overflow, rsqrt(Inf) = 0 and rounding included) but their derivative is taken in float64:
-// autograd's index_select backward sums each row's many contributions one after the other,
-// which in float32 loses up to ~3× the accuracy of TF's GEMM-shaped backward (seen as a 3.5e-5
-// relative gradient error, against the float32 bound 2^-15). The cost is O((P + B)·D) twice.
-at::Tensor chosen_entries(const at::Tensor& input, bool precomputed, Metric metric,
-                          const at::Tensor& rows, const at::Tensor& cols) {
+// The chosen entries for the loss, differentiable. Their values are D's (`d`, float32 for float32
+// inputs: TF's overflow, rsqrt(Inf) = 0 and GEMM rounding included, the very values the mining
+// compared) but their derivative is taken in float64: autograd's index_select backward sums each
+// row's many contributions one after the other, which in float32 loses up to ~3× the accuracy of
+// TF's GEMM-shaped backward (seen as a 3.5e-5 relative gradient error, against the float32 bound
+// 2^-15). The cost is O((P + B)·D) once, in float64.
+at::Tensor chosen_entries(const at::Tensor& input, const at::Tensor& d, bool precomputed,
+                          Metric metric, const at::Tensor& rows, const at::Tensor& cols) {
   if (input.scalar_type() != at::kFloat) return entries(input, precomputed, metric, rows, cols);
   at::Tensor value;
   {
     const at::NoGradGuard no_grad;
-    value = entries(input.detach(), precomputed, metric, rows, cols).to(at::kDouble);
+    value = d.reshape({-1}).index_select(0, rows * d.size(1) + cols).to(at::kDouble);
   }
   const at::Tensor accurate = entries(input.to(at::kDouble), precomputed, metric, rows, cols);
-  // Exactly `value` (the two are within a factor of 2, so the difference is exact), with the
-  // derivative of `accurate`.
+  // `value` to within a double rounding (exactly, where the two are within a factor of 2), with
+  // the derivative of `accurate`.
   return accurate + (value - accurate).detach();
 }
 
@@ -164,11 +187,14 @@ at::Tensor soft_term(const at::Tensor& z) {
 FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& labels,
                    const LossSpec& spec) {
   Selection s;
+  at::Tensor d;
   {
     const at::NoGradGuard no_grad;
-    const at::Tensor d =
-        precomputed ? input.detach() : distances_without_gradient(input, spec.metric);
-    if (at::isnan(d).any().item<bool>()) return {{}, true};
+    d = precomputed ? input.detach() : distances_without_gradient(input, spec.metric);
+    // Computed, D has no −Inf (clamped at 0), so its sum is NaN exactly when an entry is: one
+    // pass and no B×B bool mask. A caller's D may hold −Inf beside +Inf.
+    const at::Tensor nan = precomputed ? at::isnan(d).any() : at::isnan(d.sum());
+    if (nan.item<bool>()) return {{}, true};
     const Classes c = classes_of(labels);
     s = spec.loss == Loss::kSemiHard ? select_semihard(d, c) : select_hard(d, c);
   }
@@ -179,7 +205,7 @@ FastLoss fast_loss(const at::Tensor& input, bool precomputed, const at::Tensor& 
   // Positives and negatives in one pass: half the (small) LibTorch calls.
   const std::int64_t terms = s.anchors.size(0);
   const at::Tensor both =
-      chosen_entries(input, precomputed, spec.metric, at::cat({s.anchors, s.anchors}),
+      chosen_entries(input, d, precomputed, spec.metric, at::cat({s.anchors, s.anchors}),
                      at::cat({s.positives, s.negatives}));
   const at::Tensor positive_d = both.slice(0, 0, terms);
   const at::Tensor negative_d = both.slice(0, terms, 2 * terms);
