@@ -243,11 +243,15 @@ TEST(BackendSpeed, TablesHaveFloorRatiosAndSpeedUps) {
   EXPECT_DOUBLE_EQ(rows[3].peak_memory_bytes, 1048576.0);
   EXPECT_EQ(rows[5].backend, "syrk_floor");
   EXPECT_EQ(rows[6].backend, "gemm_floor");
+  // eigen 200 µs → 800 µs while B doubles (4× the pairs): exactly B² growth.
+  EXPECT_TRUE(std::isnan(rows[0].growth_over_pairs));
+  EXPECT_NEAR(rows[3].growth_over_pairs, 1.0, 1e-9);
+  EXPECT_NEAR(rows[5].growth_over_pairs, 0.5, 1e-9);  // the floor 50 µs → 100 µs
 
   const std::string markdown = speed_markdown(c, results);
   EXPECT_THAT(markdown, HasSubstr("## semihard · L2 · fwdbwd · D=128 · K=4"));
-  EXPECT_THAT(markdown, HasSubstr("| 128 | eigen | 800 µs | 8.00× | 2.00× | 1.00 MiB |"));
-  EXPECT_THAT(markdown, HasSubstr("| 64 | eigen | 200 µs | 4.00× | n/a |"));
+  EXPECT_THAT(markdown, HasSubstr("| 128 | eigen | 800 µs | 8.00× | 1.00× | 2.00× | 1.00 MiB |"));
+  EXPECT_THAT(markdown, HasSubstr("| 64 | eigen | 200 µs | 4.00× | n/a | n/a |"));
 }
 
 TEST(BackendSpeed, MissingVersusBackendIsSaidAndEveryCellIsNA) {

@@ -73,12 +73,14 @@ std::string versus_header(const SpeedComparison& c) { return "speed-up vs " + c.
 
 Table group_table(const SpeedComparison& c, const SpeedGroup& g) {
   Table t;
-  t.header = {"B", "backend", "time", "× floor", versus_header(c), "peak memory", "pairs/s"};
-  t.right_aligned = {true, false, true, true, true, true, true};
+  t.header = {"B",           "backend", "time", "× floor", "growth ÷ B² growth", versus_header(c),
+              "peak memory", "pairs/s"};
+  t.right_aligned = {true, false, true, true, true, true, true, true};
   for (const SpeedRow& r : g.rows) {
     t.rows.push_back({std::to_string(r.batch), r.backend, format_duration(r.seconds),
-                      format_factor(r.floor_ratio), format_factor(r.speedup),
-                      format_bytes(r.peak_memory_bytes), format_rate(r.items_per_second)});
+                      format_factor(r.floor_ratio), format_factor(r.growth_over_pairs),
+                      format_factor(r.speedup), format_bytes(r.peak_memory_bytes),
+                      format_rate(r.items_per_second)});
   }
   return t;
 }
@@ -140,6 +142,9 @@ std::string introduction(const SpeedComparison& c, const Results& results, bool 
           "also the sparse product M·X over the nonzeros the loss routes, M = W + Wᵀ). ") +
       code(kGemmFloorBackend) +
       text(", the full X·Xᵀ (+ a dense M·X for fwdbwd), is a reference line. ") +
+      text(
+          "Growth ÷ B² growth: the time over the same backend's at the next smaller B, divided "
+          "by the pairs' ratio (B/B')²: 1× is time growing exactly as B², above it faster. ") +
       text("Speed-up: ") + code(c.versus) + text("'s time over the backend's") +
       text(c.versus_present ? "." : " (n/a: " + c.versus + " is not in these results).") +
       text(" Peak memory: growth of the resident set. Pairs/s: B² per evaluation.");
@@ -179,6 +184,7 @@ SpeedRow::SpeedRow()
     : seconds(kNaN),
       floor_ratio(kNaN),
       speedup(kNaN),
+      growth_over_pairs(kNaN),
       peak_memory_bytes(kNaN),
       items_per_second(kNaN) {}
 
@@ -270,6 +276,15 @@ SpeedComparison compare_backends(const Results& results, const std::string& vers
       return std::make_tuple(a.batch, rank(a), a.backend) <
              std::make_tuple(b.batch, rank(b), b.backend);
     });
+    std::map<std::string, const SpeedRow*> previous;  // by backend: its row at the last B seen
+    for (SpeedRow& row : g.rows) {
+      const auto p = previous.find(row.backend);
+      if (p != previous.end()) {
+        const double pairs = static_cast<double>(row.batch) / static_cast<double>(p->second->batch);
+        row.growth_over_pairs = row.seconds / p->second->seconds / (pairs * pairs);
+      }
+      previous[row.backend] = &row;
+    }
     out.groups.push_back(std::move(g));
   }
   return out;

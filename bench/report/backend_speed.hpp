@@ -21,6 +21,8 @@ struct SpeedRow {
   int repetitions = 0;
   double floor_ratio;        // seconds over the syrk floor's (same loss, pass, B, D, K); NaN: none
   double speedup;            // the versus backend's seconds over these; NaN: not measured
+  // seconds over the same backend's at the next smaller B, divided by (B / that B)²; NaN: first
+  double growth_over_pairs;
   double peak_memory_bytes;  // largest over the repetitions; NaN: not recorded
   double items_per_second;   // median; NaN: not recorded
   SpeedRow();
