@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "bench/grid.hpp"
@@ -29,11 +28,9 @@ namespace {
 using eigen::Index;
 using Matrix = eigen::RowMatrix<float>;
 
-// As the eigen backend's kMinParallelBatch: below it a thread start costs more than it saves.
-constexpr Index kMinParallelBatch = 192;
-
 eigen::Parallelism floor_parallelism(Index b) {
-  return {b >= kMinParallelBatch ? eigen::hardware_threads() : 1, false};
+  // Threaded as the eigen backend is (one thread below its parallel threshold).
+  return {b >= eigen::kMinParallelBatch ? eigen::hardware_threads() : 1, false};
 }
 
 Matrix normal_matrix(Index rows, Index cols, std::uint64_t seed) {

@@ -29,9 +29,6 @@ using eigen::RowMatrix;
 using eigen::WeightScaling;
 using eigen::WeightSink;
 
-// Below this batch size a call takes well under a millisecond and starting a thread costs more
-// than it saves. (The result is the same either way.)
-constexpr Index kMinParallelBatch = 192;
 // Per nonzero of M the sparse product does D multiply-adds on one row of X, about what the GEMM
 // spends per entry of M (and the dense path also rewrites and symmetrizes B² entries); the
 // factor leaves room for the sparse product's irregular access. It wins while
@@ -40,7 +37,7 @@ constexpr double kSparseCost = 2.0;
 
 template <class T>
 Parallelism parallelism(int threads, Index batch) {
-  return {batch >= kMinParallelBatch ? threads : 1, std::is_same_v<T, float>};
+  return {batch >= eigen::kMinParallelBatch ? threads : 1, std::is_same_v<T, float>};
 }
 
 // Nonzeros of M = W' + W'ᵀ barring ties: hard routes to one positive and one negative per

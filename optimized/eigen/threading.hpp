@@ -7,6 +7,10 @@
 
 namespace tripletcheck::eigen {
 
+// Below this batch size a call takes well under a millisecond and starting a thread costs more
+// than it saves. (The result is the same either way.)
+constexpr std::int64_t kMinParallelBatch = 192;
+
 struct Parallelism {
   int threads = 1;               // at most this many threads run tasks, the caller included
   bool flush_denormals = false;  // float32: flush subnormals to zero like TF (docs/SEMANTICS.md §5.6)
