@@ -41,17 +41,19 @@ Matrix normal_matrix(Index rows, Index cols, std::uint64_t seed) {
   return m;
 }
 
-// The lower triangle of X·Xᵀ (diagonal tiles whole) into `gram`, tile by tile as in
-// optimized/eigen/distances.cpp, largest tiles first.
+// The lower triangle of X·Xᵀ (diagonal tiles whole) into `gram`, tile by tile and chunk by chunk
+// as in optimized/eigen/distances.cpp, largest tiles first.
 void lower_gram(const Matrix& x, Matrix& gram, const eigen::Parallelism& how) {
   const Index b = x.rows();
   const Index tiles = eigen::tile_count(b);
   eigen::parallel_for(how, tiles, [&](Index t) {
     const Index i0 = (tiles - 1 - t) * eigen::kTile;
     const Index rows = std::min(eigen::kTile, b - i0);
-    const Index cols = i0 + rows;
-    eigen::BlockMap<float> block(gram.data() + i0 * b, rows, cols, Eigen::OuterStride<>(b));
-    block.noalias() = x.middleRows(i0, rows) * x.topRows(cols).transpose();
+    for (Index c0 = 0; c0 < i0 + rows; c0 += eigen::kChunk) {  // the same GEMM chunks
+      const Index width = std::min(c0 + eigen::kChunk, i0 + rows) - c0;
+      eigen::BlockMap<float> block(gram.data() + i0 * b + c0, rows, width, Eigen::OuterStride<>(b));
+      block.noalias() = x.middleRows(i0, rows) * x.middleRows(c0, width).transpose();
+    }
   });
 }
 

@@ -1,6 +1,8 @@
-// Distances by row tiles of the lower triangle: one GEMM per tile, TF's element-wise formula,
-// and the mirror image into the upper triangle. Half the GEMM work of X·Xᵀ, and D is exactly
-// symmetric.
+// Distances by row tiles: each tile's strip (its rows against the columns up to its end, the
+// lower triangle and the diagonal tile) from GEMM chunks of fixed shape, TF's element-wise
+// formula, and the mirror image into the upper triangle. The whole matrix costs half the GEMM
+// work of X·Xᵀ and is exactly symmetric; a block of rows takes its upper part from the strips
+// of the later tiles, chunk for chunk the same GEMMs, so it gets the same bits.
 #include "optimized/eigen/distances.hpp"
 
 #include <algorithm>
@@ -15,114 +17,191 @@ constexpr T kNormEpsilon = T(1e-12);
 
 // Sub-blocks small enough that the source and target lines of one stay in L1 and its pages in
 // the first-level TLB; a plain transposed copy of a whole tile strides across 128 pages.
-constexpr Index kMirrorBlock = 16;
+constexpr Index kTransposeBlock = 16;
 
-// d[j][i] = d[i][j] for the entries j < i of the rows × cols block at (i0, j0).
-template <class T>
-void mirror_block(T* d, Index b, Index i0, Index j0, Index rows, Index cols) {
-  for (Index r0 = 0; r0 < rows; r0 += kMirrorBlock) {
-    const Index r1 = std::min(rows, r0 + kMirrorBlock);
-    for (Index c0 = 0; c0 < cols; c0 += kMirrorBlock) {
-      const Index c1 = std::min(cols, c0 + kMirrorBlock);
+// Calls copy(r, c) for c in [0, cols) and r in [first_row(c), rows), sub-block by sub-block:
+// the loops of a transposed copy.
+template <class FirstRow, class Copy>
+void transpose_in_blocks(Index rows, Index cols, FirstRow first_row, Copy copy) {
+  for (Index r0 = 0; r0 < rows; r0 += kTransposeBlock) {
+    const Index r1 = std::min(rows, r0 + kTransposeBlock);
+    for (Index c0 = 0; c0 < cols; c0 += kTransposeBlock) {
+      const Index c1 = std::min(cols, c0 + kTransposeBlock);
       for (Index c = c0; c < c1; ++c) {
-        T* const target = d + (j0 + c) * b + i0;
-        for (Index r = std::max(r0, j0 + c - i0 + 1); r < r1; ++r) {
-          target[r] = d[(i0 + r) * b + j0 + c];
-        }
+        for (Index r = std::max(r0, first_row(c)); r < r1; ++r) copy(r, c);
       }
     }
   }
 }
 
+// `d` holds the rows of D from `row_base` on (stride B). For the entries (i, j), j < i, of the
+// rows × cols block at (i0, j0): d[j][i] = d[i][j]. Both rows must be held.
 template <class T>
-void normalize_rows(const ConstRowMap<T>& x, Distances<T>& out) {
-  const Index b = x.rows();
-  out.normalized.resize(b, x.cols());
-  out.squared_norm.resize(static_cast<std::size_t>(b));
-  out.inverse_norm.resize(static_cast<std::size_t>(b));
-  for (Index i = 0; i < b; ++i) {
-    const T n2 = x.row(i).squaredNorm();
-    // tf.maximum(n2, 1e-12) propagates NaN; std::max would not.
-    const T floor = std::isnan(n2) || n2 >= kNormEpsilon<T> ? n2 : kNormEpsilon<T>;
-    const T y = T(1) / std::sqrt(floor);
-    out.squared_norm[static_cast<std::size_t>(i)] = n2;
-    out.inverse_norm[static_cast<std::size_t>(i)] = y;
-    out.normalized.row(i) = x.row(i) * y;
+void mirror_block(T* d, Index b, Index row_base, Index i0, Index j0, Index rows, Index cols) {
+  transpose_in_blocks(
+      rows, cols, [&](Index c) { return j0 + c - i0 + 1; },
+      [&](Index r, Index c) {
+        d[(j0 + c - row_base) * b + i0 + r] = d[(i0 + r - row_base) * b + j0 + c];
+      });
+}
+
+// TF's element-wise formula on row i's GEMM values for the columns [column, column + count),
+// held at entry[0, count), in place. Branch-free (it vectorizes); a NaN only raises the flag,
+// since the caller then returns NaN everywhere.
+template <class T>
+unsigned finish_row(const DistanceInputs<T>& in, Index i, T* entry, Index column, Index count) {
+  unsigned nan = 0;
+  if (in.metric == Metric::kAngular) {
+    // angular_distance (docs/SEMANTICS.md §1.2): max(1 − f_i·f_j, 0), no diagonal zeroing; −0.0
+    // marks a clamped negative.
+    for (Index c = 0; c < count; ++c) {
+      const T raw = T(1) - entry[c];
+      nan |= raw != raw ? 1u : 0u;
+      entry[c] = raw >= T(0) ? raw : -T(0);
+    }
+    return nan;
   }
+  // pairwise_distance (docs/SEMANTICS.md §1.1): s = (‖x_i‖² + ‖x_j‖²) − 2·x_i·x_j, clamped at 0;
+  // the error mask s <= 0 gives exactly 0 (TF's 1e-16 guard only keeps its sqrt finite there).
+  const bool squared = in.metric == Metric::kSquaredL2;
+  const T norm_i = in.norm[static_cast<std::size_t>(i)];
+  const T* const norm = in.norm.data() + column;
+  for (Index c = 0; c < count; ++c) {
+    const T s = (norm_i + norm[c]) - T(2) * entry[c];
+    nan |= s != s ? 1u : 0u;
+    const T clamped = s > T(0) ? s : (s < T(0) ? -T(0) : T(0));  // −0.0 where s < 0
+    entry[c] = squared ? clamped : std::sqrt(clamped);
+  }
+  return nan;
+}
+
+// The GEMM of the row tile [i0, i0 + rows) against the columns of its strip's chunk at c0 (a
+// multiple of kChunk), into out (row stride `stride`). Always this shape for this chunk, whoever
+// asks: see kChunk. Returns the chunk's width.
+template <class T>
+Index chunk_product(const DistanceInputs<T>& in, Index i0, Index rows, Index c0, T* out,
+                    Index stride) {
+  const Index width = std::min(c0 + kChunk, i0 + rows) - c0;
+  const ConstRowMap<T> source = in.source();
+  BlockMap<T> block(out, rows, width, Eigen::OuterStride<>(stride));
+  block.noalias() = source.middleRows(i0, rows) * source.middleRows(c0, width).transpose();
+  return width;
+}
+
+// The row tile [i0, i0 + rows)'s strip: its entries j <= i, into the rows at `out` (stride B).
+template <class T>
+unsigned tile_strip(const DistanceInputs<T>& in, Index i0, Index rows, T* out) {
+  const Index b = in.batch();
+  unsigned nan = 0;
+  for (Index c0 = 0; c0 < i0 + rows; c0 += kChunk) {
+    const Index width = chunk_product(in, i0, rows, c0, out + c0, b);
+    for (Index r = 0; r < rows; ++r) {
+      const Index end = std::min(c0 + width, i0 + r + 1);  // columns j <= i
+      if (end > c0) nan |= finish_row(in, i0 + r, out + r * b + c0, c0, end - c0);
+    }
+  }
+  for (Index r = 0; r < rows; ++r) {
+    T& diagonal = out[r * b + i0 + r];
+    // TF multiplies by (1 − I): Inf·0 = NaN, and −0.0 (S_raw < 0) keeps its sign.
+    if (in.metric != Metric::kAngular) diagonal = diagonal * T(0);
+    nan |= std::isnan(diagonal) ? 1u : 0u;
+  }
+  return nan;
+}
+
+// For the block of rows [first, last): the entries D[i][j], j in the later row tile at j0,
+// which are D[j][i] of that tile's strip: its chunks over [first, last), transposed in.
+template <class T>
+unsigned later_tile_columns(const DistanceInputs<T>& in, Index first, Index last, Index j0,
+                            T* out) {
+  const Index b = in.batch();
+  const Index rows = std::min(kTile, b - j0);
+  std::vector<T> scratch(static_cast<std::size_t>(rows * kChunk));
+  unsigned nan = 0;
+  for (Index c0 = first; c0 < last; c0 += kChunk) {
+    const Index width = std::min(chunk_product(in, j0, rows, c0, scratch.data(), kChunk),
+                                 last - c0);  // the chunk ends before j0: all entries j > i
+    for (Index r = 0; r < rows; ++r) {
+      nan |= finish_row(in, j0 + r, scratch.data() + r * kChunk, c0, width);
+    }
+    transpose_in_blocks(
+        rows, width, [](Index) { return Index{0}; },
+        [&](Index r, Index c) {
+          out[(c0 + c - first) * b + j0 + r] = scratch[static_cast<std::size_t>(r * kChunk + c)];
+        });
+  }
+  return nan;
 }
 
 }  // namespace
 
 template <class T>
-Distances<T> forward_distances(const ConstRowMap<T>& x, Metric metric, const Parallelism& how) {
+DistanceInputs<T>::DistanceInputs(const ConstRowMap<T>& rows, Metric m) : x(rows), metric(m) {
   const Index b = x.rows();
-  Distances<T> out;
-  const bool angular = metric == Metric::kAngular;
-  const bool squared = metric == Metric::kSquaredL2;
-  std::vector<T> norm;  // L2 metrics: r_i = ‖x_i‖²
-  if (angular) {
-    normalize_rows(x, out);
-  } else {
+  if (metric != Metric::kAngular) {
     norm.resize(static_cast<std::size_t>(b));
     for (Index i = 0; i < b; ++i) norm[static_cast<std::size_t>(i)] = x.row(i).squaredNorm();
+    return;
   }
-  const ConstRowMap<T> source(angular ? out.normalized.data() : x.data(), b, x.cols());
-
-  out.d.resize(b, b);
-  T* const d = out.d.data();
-  const Index tiles = tile_count(b);
-  std::vector<unsigned char> tile_has_nan(static_cast<std::size_t>(tiles), 0);
-  parallel_for(how, tiles, [&](Index t) {
-    // Row tile I against columns [0, end of I): one GEMM with a wide right-hand side, which
-    // Eigen blocks far better than many square tiles. Largest first, for balance.
-    const Index tile = tiles - 1 - t;
-    const Index i0 = tile * kTile;
-    const Index rows = std::min(kTile, b - i0);
-    const Index cols = i0 + rows;
-    BlockMap<T> block(d + i0 * b, rows, cols, Eigen::OuterStride<>(b));
-    block.noalias() = source.middleRows(i0, rows) * source.topRows(cols).transpose();
-    // Branch-free element-wise passes over the lower triangle (they vectorize); a NaN only
-    // raises the flag, since the caller then returns NaN everywhere.
-    unsigned nan = 0;
-    for (Index r = 0; r < rows; ++r) {
-      T* const entry = block.data() + r * b;
-      const Index last = i0 + r + 1;  // columns j <= i
-      if (angular) {
-        // angular_distance (docs/SEMANTICS.md §1.2): max(1 − f_i·f_j, 0), no diagonal zeroing; −0.0 marks
-        // a clamped negative (see Distances::d).
-        for (Index c = 0; c < last; ++c) {
-          const T raw = T(1) - entry[c];
-          nan |= raw != raw ? 1u : 0u;
-          entry[c] = raw >= T(0) ? raw : -T(0);
-        }
-        continue;
-      }
-      // pairwise_distance (docs/SEMANTICS.md §1.1): s = (‖x_i‖² + ‖x_j‖²) − 2·x_i·x_j, clamped at 0; the
-      // error mask s <= 0 gives exactly 0 (TF's 1e-16 guard only keeps its sqrt finite there).
-      const T norm_i = norm[static_cast<std::size_t>(i0 + r)];
-      for (Index c = 0; c < last; ++c) {
-        const T s = (norm_i + norm[static_cast<std::size_t>(c)]) - T(2) * entry[c];
-        nan |= s != s ? 1u : 0u;
-        // −0.0 where s < 0 (sqrt keeps it): see Distances::d.
-        const T clamped = s > T(0) ? s : (s < T(0) ? -T(0) : T(0));
-        entry[c] = squared ? clamped : std::sqrt(clamped);
-      }
-    }
-    for (Index r = 0; r < rows; ++r) {
-      T& diagonal = d[(i0 + r) * b + i0 + r];
-      // TF multiplies by (1 − I): Inf·0 = NaN, and −0.0 (S_raw < 0) keeps its sign.
-      if (!angular) diagonal = diagonal * T(0);
-      nan |= std::isnan(diagonal) ? 1u : 0u;
-    }
-    mirror_block(d, b, i0, 0, rows, cols);  // the upper triangle, diagonal tile included
-    tile_has_nan[static_cast<std::size_t>(t)] = nan != 0 ? 1 : 0;
-  });
-  for (const unsigned char nan : tile_has_nan) out.has_nan = out.has_nan || nan != 0;
-  return out;
+  normalized.resize(b, x.cols());
+  squared_norm.resize(static_cast<std::size_t>(b));
+  inverse_norm.resize(static_cast<std::size_t>(b));
+  for (Index i = 0; i < b; ++i) {
+    const T n2 = x.row(i).squaredNorm();
+    // tf.maximum(n2, 1e-12) propagates NaN; std::max would not.
+    const T floor = std::isnan(n2) || n2 >= kNormEpsilon<T> ? n2 : kNormEpsilon<T>;
+    const T y = T(1) / std::sqrt(floor);
+    squared_norm[static_cast<std::size_t>(i)] = n2;
+    inverse_norm[static_cast<std::size_t>(i)] = y;
+    normalized.row(i) = x.row(i) * y;
+  }
 }
 
-template Distances<float> forward_distances(const ConstRowMap<float>&, Metric, const Parallelism&);
-template Distances<double> forward_distances(const ConstRowMap<double>&, Metric,
-                                             const Parallelism&);
+template <class T>
+ConstRowMap<T> DistanceInputs<T>::source() const {
+  return {metric == Metric::kAngular ? normalized.data() : x.data(), x.rows(), x.cols()};
+}
+
+template <class T>
+bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows,
+                   const Parallelism& how) {
+  const Index b = in.batch();
+  const Index own_begin = first / kTile;
+  const Index own_tiles = tile_count(last) - own_begin;  // last is B or a multiple of kTile
+  const Index later_tiles = tile_count(b) - tile_count(last);
+  std::vector<unsigned char> task_has_nan(static_cast<std::size_t>(own_tiles + later_tiles), 0);
+  parallel_for(how, own_tiles + later_tiles, [&](Index t) {
+    unsigned nan = 0;
+    if (t < own_tiles) {
+      // The block's own tiles, largest strip first (for balance): strip, then its mirror image
+      // into the block's rows above it, diagonal tile included.
+      const Index i0 = (own_begin + own_tiles - 1 - t) * kTile;
+      const Index tile_rows = std::min(kTile, b - i0);
+      nan = tile_strip(in, i0, tile_rows, rows + (i0 - first) * b);
+      mirror_block(rows, b, first, i0, first, tile_rows, i0 + tile_rows - first);
+    } else {
+      const Index j0 = (tile_count(last) + t - own_tiles) * kTile;
+      nan = later_tile_columns(in, first, last, j0, rows);
+    }
+    task_has_nan[static_cast<std::size_t>(t)] = nan != 0 ? 1 : 0;
+  });
+  return std::any_of(task_has_nan.begin(), task_has_nan.end(),
+                     [](unsigned char nan) { return nan != 0; });
+}
+
+template <class T>
+bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how) {
+  d.resize(in.batch(), in.batch());
+  return distance_rows(in, 0, in.batch(), d.data(), how);
+}
+
+template struct DistanceInputs<float>;
+template struct DistanceInputs<double>;
+template bool whole_distances(const DistanceInputs<float>&, RowMatrix<float>&, const Parallelism&);
+template bool whole_distances(const DistanceInputs<double>&, RowMatrix<double>&,
+                              const Parallelism&);
+template bool distance_rows(const DistanceInputs<float>&, Index, Index, float*, const Parallelism&);
+template bool distance_rows(const DistanceInputs<double>&, Index, Index, double*,
+                            const Parallelism&);
 
 }  // namespace tripletcheck::eigen

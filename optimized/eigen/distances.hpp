@@ -1,5 +1,7 @@
-// TFA's distance matrices (docs/SEMANTICS.md §1) through one symmetric GEMM, X·Xᵀ (or F·Fᵀ for angular),
-// in TF's expanded formula so that the values track TF's float32 rounding.
+// TFA's distance matrices (docs/SEMANTICS.md §1) from GEMMs of X·Xᵀ (or F·Fᵀ for angular), in
+// TF's expanded formula so that the values track TF's float32 rounding: either the whole B×B
+// matrix at once, or any block of its rows, bitwise the same values, so that a large batch can
+// be mined a block at a time in O(block·B) memory.
 #pragma once
 
 #include <vector>
@@ -10,20 +12,39 @@
 
 namespace tripletcheck::eigen {
 
+// What the distance formula needs besides the GEMMs, computed once per call.
 template <class T>
-struct Distances {
-  // D, B×B, exactly symmetric (each pair computed once). Where TF's clamp max(·, 0) met a
-  // negative value (S_raw < 0, or 1 − f_i·f_j < 0 for angular) D holds −0.0: it is 0 for every
-  // comparison, and the sign tells the backward pass that the clamp blocked the gradient there,
-  // while a clamp at exactly 0 passes it (docs/SEMANTICS.md §5.1).
-  RowMatrix<T> d;
+struct DistanceInputs {
+  DistanceInputs(const ConstRowMap<T>& x, Metric metric);
+
+  // The GEMM operand: X, or F for angular.
+  ConstRowMap<T> source() const;
+  Index batch() const { return x.rows(); }
+
+  ConstRowMap<T> x;
+  Metric metric;
+  std::vector<T> norm;          // L2 metrics: ‖x_i‖²
   RowMatrix<T> normalized;      // angular: F = x·rsqrt(max(‖x‖², 1e-12)), B×D
   std::vector<T> squared_norm;  // angular: ‖x_i‖², the l2_normalize argument
   std::vector<T> inverse_norm;  // angular: rsqrt(max(‖x_i‖², 1e-12))
-  bool has_nan = false;         // some entry of D is NaN
 };
 
+// The entries of D. Where TF's clamp max(·, 0) met a negative value (S_raw < 0, or
+// 1 − f_i·f_j < 0 for angular) D holds −0.0: it is 0 for every comparison, and the sign tells the
+// backward pass that the clamp blocked the gradient there, while a clamp at exactly 0 passes it
+// (docs/SEMANTICS.md §5.1). D is exactly symmetric (each pair is computed once, in the GEMM of
+// the row tile of max(i, j)).
+
+// The whole B×B matrix; returns whether some entry is NaN.
 template <class T>
-Distances<T> forward_distances(const ConstRowMap<T>& x, Metric metric, const Parallelism& how);
+bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how);
+
+// Rows [first, last) of the same matrix into `rows` ((last − first)×B, row-major), bitwise the
+// values whole_distances gives. `first` is a multiple of kChunk. Returns whether one of those
+// rows has a NaN entry. Costs the B·(last − first) dot products of the rows, where the whole
+// matrix costs half of B² in all.
+template <class T>
+bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows,
+                   const Parallelism& how);
 
 }  // namespace tripletcheck::eigen

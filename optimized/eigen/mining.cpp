@@ -1,5 +1,5 @@
-// Anchors are mined in fixed chunks of rows; each anchor's loss sum is stored and the sums are
-// added in anchor order at the end, so the loss does not depend on the thread count.
+// Anchors are mined in fixed tasks of rows; each anchor's loss sum is stored and the sums are
+// added in anchor order at the end, so the loss depends neither on the threads nor on the blocks.
 #include "optimized/eigen/mining.hpp"
 
 #include <algorithm>
@@ -12,9 +12,6 @@
 
 namespace tripletcheck::eigen {
 namespace {
-
-// Rows per mining task: enough to amortize the per-task scratch, small enough to balance.
-constexpr Index kMiningRows = 32;
 
 // Entries of D that TF masks by multiplication (the diagonal, S_raw <= 0): a finite weight gives
 // exactly 0 there, a non-finite one 0·Inf = NaN, which tf.maximum passes on where S_raw >= 0
@@ -43,38 +40,50 @@ T scaled_weight(WeightScaling scaling, T w, T distance, bool diagonal) {
 }  // namespace
 
 template <class T>
-T mine(const LossSpec& spec, const T* d, Index b, const Classes& classes, const Parallelism& how,
-       WeightSink<T>& sink) {
+Mining<T>::Mining(const LossSpec& spec, const Classes& classes, Index b, WeightSink<T>& sink)
+    : spec_(spec), classes_(classes), b_(b), sink_(sink), anchor_sum_(static_cast<std::size_t>(b)) {
+  // Rows per task: enough to amortize the per-task scratch, small enough to balance.
+  const Index tasks = (b + kMiningRows - 1) / kMiningRows;
+  if (sink.form == WeightSink<T>::Form::kSparse)
+    sink.chunks.assign(static_cast<std::size_t>(tasks), {});
+}
+
+template <class T>
+void Mining<T>::rows(const T* rows, Index first, Index last, const Parallelism& how) {
   using Form = typename WeightSink<T>::Form;
+  const LossSpec& spec = spec_;
+  const Classes& classes = classes_;
+  const Index b = b_;
+  WeightSink<T>& sink = sink_;
   const bool semihard = spec.loss == Loss::kSemiHard;
   const bool gradient = sink.form != Form::kNone;
-  const Index tasks = (b + kMiningRows - 1) / kMiningRows;
-  if (sink.form == Form::kSparse) sink.chunks.assign(static_cast<std::size_t>(tasks), {});
   const T grad_term =
       semihard ? T(1) / static_cast<T>(classes.num_positive_pairs) : T(1) / static_cast<T>(b);
   const HardOptions hard{spec.margin, spec.soft};
   const auto margin = static_cast<T>(spec.margin);
-  std::vector<double> anchor_sum(static_cast<std::size_t>(b), 0.0);
+  const Index first_task = first / kMiningRows;
 
-  parallel_for(how, tasks, [&](Index t) {
+  parallel_for(how, (last - first + kMiningRows - 1) / kMiningRows, [&](Index k) {
+    const Index t = first_task + k;
     RowWeights<T> weights(gradient ? b : 0);
     SemihardScratch<T> scratch;
     std::vector<std::pair<Index, T>> row_out;
     SparseChunk<T>* chunk = nullptr;
-    const Index first = t * kMiningRows;
-    const Index last = std::min(b, first + kMiningRows);
+    const Index task_first = t * kMiningRows;
+    const Index task_last = std::min(last, task_first + kMiningRows);
     if (sink.form == Form::kSparse) {
       chunk = &sink.chunks[static_cast<std::size_t>(t)];
-      chunk->first_row = first;
-      chunk->row_count.assign(static_cast<std::size_t>(last - first), 0);
+      chunk->first_row = task_first;
+      chunk->row_count.assign(static_cast<std::size_t>(task_last - task_first), 0);
     }
-    for (Index i = first; i < last; ++i) {
-      const T* row = d + i * b;
+    for (Index i = task_first; i < task_last; ++i) {
+      const T* row = rows + (i - first) * b;
       const auto at = static_cast<std::size_t>(i);
       const Anchor anchor{i, classes.class_begin[at], classes.class_end[at], b};
       RowWeights<T>* w = gradient ? &weights : nullptr;
-      anchor_sum[at] = semihard ? semihard_anchor(row, anchor, margin, grad_term, scratch, w)
-                                : static_cast<double>(hard_anchor(row, anchor, hard, grad_term, w));
+      anchor_sum_[at] = semihard
+                            ? semihard_anchor(row, anchor, margin, grad_term, scratch, w)
+                            : static_cast<double>(hard_anchor(row, anchor, hard, grad_term, w));
       if (!gradient) continue;
       row_out.clear();
       weights.drain([&](Index col, T value) {
@@ -85,7 +94,7 @@ T mine(const LossSpec& spec, const T* d, Index b, const Classes& classes, const 
           if (value == T(0)) continue;
           chunk->col.push_back(static_cast<std::int32_t>(col));
           chunk->value.push_back(value);
-          ++chunk->row_count[static_cast<std::size_t>(i - first)];
+          ++chunk->row_count[static_cast<std::size_t>(i - task_first)];
         }
         continue;
       }
@@ -98,17 +107,19 @@ T mine(const LossSpec& spec, const T* d, Index b, const Classes& classes, const 
       }
     }
   });
+}
 
+template <class T>
+T Mining<T>::loss() const {
   double total = 0;
-  for (const double s : anchor_sum) total += s;
+  for (const double s : anchor_sum_) total += s;
   // TF sums in T, then divides: a sum past T's range is +Inf even when the mean is not.
-  const T divisor = static_cast<T>(semihard ? classes.num_positive_pairs : b);
+  const bool semihard = spec_.loss == Loss::kSemiHard;
+  const T divisor = static_cast<T>(semihard ? classes_.num_positive_pairs : b_);
   return static_cast<T>(total) / divisor;
 }
 
-template float mine(const LossSpec&, const float*, Index, const Classes&, const Parallelism&,
-                    WeightSink<float>&);
-template double mine(const LossSpec&, const double*, Index, const Classes&, const Parallelism&,
-                     WeightSink<double>&);
+template class Mining<float>;
+template class Mining<double>;
 
 }  // namespace tripletcheck::eigen

@@ -36,11 +36,40 @@ struct WeightSink {
   std::vector<SparseChunk<T>> chunks;  // kSparse: one chunk per mining task, in row order
 };
 
-// The loss (docs/SEMANTICS.md §3.5 or §4.4) of the B×B matrix `d` of the class-sorted batch, rounded to T.
-// Semihard divides by classes.num_positive_pairs (0/0 = NaN when there is none). d must not
-// contain NaN.
+// Anchors are mined in tasks of this many rows; a block of rows mined on its own starts at a
+// multiple of it (kChunk is one), so each task, and its sparse chunk, is the same either way.
+constexpr Index kMiningRows = 32;
+
+// Mining a batch, whole or a block of rows at a time: each anchor's term is kept, and the loss
+// is their sum in anchor order, so neither the blocks nor the threads change a bit of it.
+template <class T>
+class Mining {
+ public:
+  Mining(const LossSpec& spec, const Classes& classes, Index b, WeightSink<T>& sink);
+
+  // Mines the anchors [first, last) from their rows of D, `rows` holding row first on (stride B,
+  // no NaN). `first` is a multiple of kMiningRows. A kDense sink takes the whole batch at once.
+  void rows(const T* rows, Index first, Index last, const Parallelism& how);
+
+  // The loss (docs/SEMANTICS.md §3.5 or §4.4) once every anchor is mined, rounded to T. Semihard
+  // divides by classes.num_positive_pairs (0/0 = NaN when there is none).
+  T loss() const;
+
+ private:
+  const LossSpec& spec_;
+  const Classes& classes_;
+  Index b_;
+  WeightSink<T>& sink_;
+  std::vector<double> anchor_sum_;
+};
+
+// The whole B×B matrix `d` of the class-sorted batch at once.
 template <class T>
 T mine(const LossSpec& spec, const T* d, Index b, const Classes& classes, const Parallelism& how,
-       WeightSink<T>& sink);
+       WeightSink<T>& sink) {
+  Mining<T> mining(spec, classes, b, sink);
+  mining.rows(d, 0, b, how);
+  return mining.loss();
+}
 
 }  // namespace tripletcheck::eigen

@@ -26,4 +26,13 @@ constexpr Index kTile = 128;
 
 inline Index tile_count(Index n) { return (n + kTile - 1) / kTile; }
 
+// The distance GEMMs take the columns of a row tile's strip in chunks of this many, starting at
+// multiples of it. Eigen's kernels round an entry differently depending on where it falls in the
+// product's columns (a wide product mixes 3-, 2- and 1-packet kernels), so an entry is only
+// reproducible by a GEMM of the same shape at the same place: with fixed chunks, a block of rows
+// computed on its own gets every bit of the whole matrix (distances.cpp). 384 is a multiple of
+// kTile and of every kernel width (24 floats or 12 doubles with AVX, 48 and 24 with AVX-512), and
+// measured as fast as a whole strip (B = 4096 and 8192, D = 128 and 512).
+constexpr Index kChunk = 384;
+
 }  // namespace tripletcheck::eigen
