@@ -17,7 +17,6 @@
 int main(int argc, char** argv) {
   using namespace tripletcheck::bench;
   namespace eigen = tripletcheck::eigen;
-  configure_allocator_for_peak_memory();
   register_loss_benchmarks();
   register_floors();
 
@@ -29,8 +28,8 @@ int main(int argc, char** argv) {
       "threads", std::to_string(std::thread::hardware_concurrency()) +
                      " (std::threads over fixed row tiles; 1 below B = 192; no OpenMP)");
   benchmark::AddCustomContext("peak_mem",
-                              "growth of VmHWM over VmRSS after /proc/self/clear_refs=5, "
-                              "large allocations forced to mmap");
+                              "growth of VmHWM after malloc_trim(0) and /proc/self/clear_refs=5; "
+                              "glibc's default allocator");
   benchmark::AddCustomContext("items", "B² pairs per evaluation");
 #ifdef TRIPLETCHECK_HAVE_TORCH
   // LibTorch multiplies through whichever libblas.so.3 the system provides (about 40x apart).

@@ -1,4 +1,4 @@
-// /proc/self/status and /proc/self/clear_refs; glibc's mallopt.
+// /proc/self/status and /proc/self/clear_refs; glibc's malloc_trim.
 #include "bench/peak_memory.hpp"
 
 #include <malloc.h>
@@ -9,9 +9,6 @@
 
 namespace tripletcheck::bench {
 namespace {
-
-// 128 KiB: glibc's default threshold, pinned so that it no longer grows after a free.
-constexpr int kMmapThreshold = 128 * 1024;
 
 // A field of /proc/self/status in bytes, or -1.
 std::int64_t status_field_bytes(const std::string& field) {
@@ -31,12 +28,10 @@ std::int64_t status_field_bytes(const std::string& field) {
 
 }  // namespace
 
-void configure_allocator_for_peak_memory() {
-  mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
-  mallopt(M_TRIM_THRESHOLD, kMmapThreshold);
-}
-
 PeakMemory::PeakMemory() {
+  // Free heap memory back to the system (every arena, the top and the free chunks within):
+  // pages the call then reuses are faulted in again and count.
+  malloc_trim(0);
   std::ofstream clear("/proc/self/clear_refs");
   clear << "5";
   clear.close();

@@ -1,5 +1,8 @@
 // Peak memory of a benchmark: the growth of the resident set's high-water mark (VmHWM) over the
-// mark right after resetting it through /proc/self/clear_refs ("5").
+// mark right after resetting it through /proc/self/clear_refs ("5"). Memory an earlier benchmark
+// freed is first handed back to the system (malloc_trim), so that reusing it counts as growth.
+// The allocator keeps glibc's defaults: forcing every large block to mmap (as this once did)
+// made each timed call page-fault its B×B matrix in, about doubling the eigen times at B = 1024.
 // Chosen over counting allocations because Eigen allocates with malloc, not operator new, and
 // over getrusage's ru_maxrss because that cannot be reset between benchmarks. Linux only.
 #pragma once
@@ -8,13 +11,9 @@
 
 namespace tripletcheck::bench {
 
-// Makes every large allocation its own mmap, returned to the system on free, so that memory a
-// previous benchmark freed is not silently reused from the heap (which would hide growth).
-void configure_allocator_for_peak_memory();
-
 class PeakMemory {
  public:
-  PeakMemory();  // resets the high-water mark and records it as the baseline
+  PeakMemory();  // trims the heap, resets the high-water mark and records it as the baseline
   // Bytes by which the resident set's peak exceeded the baseline, >= 0; -1 if /proc is
   // unavailable. The kernel's resident-set counters are kept per thread and folded into the
   // process's every 64 page events (SPLIT_RSS_COUNTING), so both readings may lag by up to
