@@ -15,34 +15,58 @@ namespace {
 template <class T>
 constexpr T kNormEpsilon = T(1e-12);
 
-// Sub-blocks small enough that the source and target lines of one stay in L1 and its pages in
-// the first-level TLB; a plain transposed copy of a whole tile strides across 128 pages.
-constexpr Index kTransposeBlock = 16;
-
-// Calls copy(r, c) for c in [0, cols) and r in [first_row(c), rows), sub-block by sub-block:
-// the loops of a transposed copy.
-template <class FirstRow, class Copy>
-void transpose_in_blocks(Index rows, Index cols, FirstRow first_row, Copy copy) {
-  for (Index r0 = 0; r0 < rows; r0 += kTransposeBlock) {
-    const Index r1 = std::min(rows, r0 + kTransposeBlock);
-    for (Index c0 = 0; c0 < cols; c0 += kTransposeBlock) {
-      const Index c1 = std::min(cols, c0 + kTransposeBlock);
-      for (Index c = c0; c < c1; ++c) {
-        for (Index r = std::max(r0, first_row(c)); r < r1; ++r) copy(r, c);
+// dst[c][r] = src[r][c] for r < rows, c < cols (row strides given): squares of one packet's
+// width go through registers (Eigen's ptranspose), the edges element by element. Each load and
+// store is a whole packet of one row, where an element-wise copy strides across a page per
+// element on one side.
+template <class T>
+void transpose_copy(const T* src, Index src_stride, T* dst, Index dst_stride, Index rows,
+                    Index cols) {
+  namespace ei = Eigen::internal;
+  using Packet = typename ei::packet_traits<T>::type;
+  constexpr Index kWidth = ei::packet_traits<T>::size;
+  Index square_rows = 0;
+  Index square_cols = 0;
+  if constexpr (ei::packet_traits<T>::Vectorizable && kWidth > 1) {
+    square_rows = rows / kWidth * kWidth;
+    square_cols = cols / kWidth * kWidth;
+    for (Index r0 = 0; r0 < square_rows; r0 += kWidth) {
+      for (Index c0 = 0; c0 < square_cols; c0 += kWidth) {
+// The vector types' alignment attributes do not take part in the template's identity; harmless
+// here (Eigen's own uses of PacketBlock warn alike, silenced as a system header).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+        ei::PacketBlock<Packet, kWidth> square;
+#pragma GCC diagnostic pop
+        for (Index k = 0; k < kWidth; ++k) {
+          square.packet[k] = ei::ploadu<Packet>(src + (r0 + k) * src_stride + c0);
+        }
+        ei::ptranspose(square);
+        for (Index k = 0; k < kWidth; ++k) {
+          ei::pstoreu(dst + (c0 + k) * dst_stride + r0, square.packet[k]);
+        }
       }
+    }
+  }
+  for (Index r = 0; r < rows; ++r) {
+    for (Index c = r < square_rows ? square_cols : 0; c < cols; ++c) {
+      dst[c * dst_stride + r] = src[r * src_stride + c];
     }
   }
 }
 
-// `d` holds the rows of D from `row_base` on (stride B). For the entries (i, j), j < i, of the
-// rows × cols block at (i0, j0): d[j][i] = d[i][j]. Both rows must be held.
+// `d` holds the rows of D from `row_base` on (stride B). The row tile [i0, i0 + rows)'s entries
+// (i, j) with first <= j < i, mirrored: d[j][i] = d[i][j]. Both rows must be held.
 template <class T>
-void mirror_block(T* d, Index b, Index row_base, Index i0, Index j0, Index rows, Index cols) {
-  transpose_in_blocks(
-      rows, cols, [&](Index c) { return j0 + c - i0 + 1; },
-      [&](Index r, Index c) {
-        d[(j0 + c - row_base) * b + i0 + r] = d[(i0 + r - row_base) * b + j0 + c];
-      });
+void mirror_tile(T* d, Index b, Index row_base, Index i0, Index rows, Index first) {
+  // The columns before the tile's own: all below the diagonal.
+  transpose_copy(d + (i0 - row_base) * b + first, b, d + (first - row_base) * b + i0, b, rows,
+                 i0 - first);
+  // The diagonal square's lower triangle.
+  for (Index r = 1; r < rows; ++r) {
+    const T* const source = d + (i0 + r - row_base) * b + i0;
+    for (Index c = 0; c < r; ++c) d[(i0 + c - row_base) * b + i0 + r] = source[c];
+  }
 }
 
 // TF's element-wise formula on row i's GEMM values for the columns [column, column + count),
@@ -124,11 +148,7 @@ unsigned later_tile_columns(const DistanceInputs<T>& in, Index first, Index last
     for (Index r = 0; r < rows; ++r) {
       nan |= finish_row(in, j0 + r, scratch.data() + r * kChunk, c0, width);
     }
-    transpose_in_blocks(
-        rows, width, [](Index) { return Index{0}; },
-        [&](Index r, Index c) {
-          out[(c0 + c - first) * b + j0 + r] = scratch[static_cast<std::size_t>(r * kChunk + c)];
-        });
+    transpose_copy(scratch.data(), kChunk, out + (c0 - first) * b + j0, b, rows, width);
   }
   return nan;
 }
@@ -178,7 +198,7 @@ bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows
       const Index i0 = (own_begin + own_tiles - 1 - t) * kTile;
       const Index tile_rows = std::min(kTile, b - i0);
       nan = tile_strip(in, i0, tile_rows, rows + (i0 - first) * b);
-      mirror_block(rows, b, first, i0, first, tile_rows, i0 + tile_rows - first);
+      mirror_tile(rows, b, first, i0, tile_rows, first);
     } else {
       const Index j0 = (tile_count(last) + t - own_tiles) * kTile;
       nan = later_tile_columns(in, first, last, j0, rows);
