@@ -349,12 +349,42 @@ TEST(CudaDevice, ChunkedSortMatchesOneSort) {
   for (const bool precomputed : {false, true}) {
     const Problem p = random_problem(Loss::kSemiHard, Metric::kL2, 700, 16, precomputed, 6);
     cuda::Workspace whole;
+    whole.set_bucket_positives_limit(0);  // the sort path, which the chunks are part of
     const Result<float> expected = run_device_api(p, whole);
     for (const std::int64_t rows : {1, 3, 256}) {
       SCOPED_TRACE("rows per sort " + std::to_string(rows));
       cuda::Workspace chunked;
+      chunked.set_bucket_positives_limit(0);
       chunked.set_sort_rows_limit(rows);
       expect_bitwise_equal(run_device_api(p, chunked), expected);
+    }
+  }
+}
+
+// The bucket kernel (classes up to 2049 samples) gives every bit the sort path gives: loss and
+// gradient, embeddings and precomputed distances, classes of 2, 6 and 200 samples, and values
+// rounded to halves (rows full of exact ties) or not.
+TEST(CudaDevice, BucketsMatchTheSort) {
+  const Backend* cuda = cuda_backend();
+  if (cuda == nullptr || !cuda->available()) {
+    GTEST_SKIP() << "needs a GPU: " << (cuda ? cuda->unavailable_reason() : "not compiled in");
+  }
+  for (const bool precomputed : {false, true}) {
+    for (const bool ties : {false, true}) {
+      for (const std::int64_t per_class : {2, 6, 200}) {
+        SCOPED_TRACE(std::to_string(per_class) + " per class" +
+                     (precomputed ? ", precomputed" : "") + (ties ? ", ties" : ""));
+        Problem p = random_problem(Loss::kSemiHard, Metric::kL2, 1000, 16, precomputed,
+                                   static_cast<std::uint64_t>(per_class));
+        for (std::int64_t i = 0; i < p.batch; ++i) p.labels[i] = i / per_class;
+        if (ties) {
+          for (float& v : p.values) v = std::round(v * 2) / 2;
+        }
+        cuda::Workspace sorted;
+        sorted.set_bucket_positives_limit(0);
+        cuda::Workspace bucketed;  // the default
+        expect_bitwise_equal(run_device_api(p, bucketed), run_device_api(p, sorted));
+      }
     }
   }
 }
@@ -372,6 +402,7 @@ TEST(CudaDevice, ChunkedSortAtItsNaturalSize) {
   Problem p = random_problem(Loss::kSemiHard, Metric::kL2, kBatch, 4, false, 7);
   for (std::int64_t i = 0; i < kBatch; ++i) p.labels[i] = i / 2;
   cuda::Workspace workspace;
+  workspace.set_bucket_positives_limit(0);  // the sort path, which the chunks are part of
   Result<float> natural;
   try {
     natural = run_device_api(p, workspace);

@@ -89,24 +89,32 @@ float mine(const float* d, const std::int64_t* labels, Index b, const LossSpec& 
     }
   } else {
     std::vector<int> counts(static_cast<std::size_t>(b * b), 0);
-    for (Index i = 0; i < b; ++i) {
-      std::vector<std::pair<std::uint32_t, std::int32_t>> sorted;  // negative_keys + sort
+    for (Index i = 0; i < b; ++i) {  // semihard_buckets_kernel (classes up to 2049 samples)
+      std::vector<std::uint32_t> positive_keys;
+      for (Index j = 0; j < b; ++j) {
+        if (j != i && labels[j] == labels[i])
+          positive_keys.push_back(logic::order_key(d[i * b + j]));
+      }
+      std::sort(positive_keys.begin(), positive_keys.end());
+      const auto p = static_cast<Index>(positive_keys.size());
+      EXPECT_LE(p, logic::kBucketPositivesMax) << "the emulation covers the bucket kernel only";
+      std::vector<logic::PackedNegative> buckets(static_cast<std::size_t>(p + 1),
+                                                 logic::kEmptyBucket);
+      logic::PackedNegative largest = 0;
       for (Index k = 0; k < b; ++k) {
-        const bool negative = labels[k] != labels[i];
-        sorted.emplace_back(negative ? logic::order_key(d[i * b + k]) : logic::kNotNegativeKey,
-                            static_cast<std::int32_t>(k));
+        if (labels[k] == labels[i]) continue;
+        const std::uint32_t key = logic::order_key(d[i * b + k]);
+        const logic::PackedNegative packed = logic::pack_negative(key, k);
+        auto& bucket = buckets[logic::negative_bucket(positive_keys.data(), p, key)];
+        bucket = std::min(bucket, packed);
+        largest = std::max(largest, packed);
       }
-      std::sort(sorted.begin(), sorted.end());
-      std::vector<std::uint32_t> keys;
-      std::vector<std::int32_t> columns;
-      for (const auto& [key, column] : sorted) {
-        keys.push_back(key);
-        columns.push_back(column);
-      }
-      row_loss[i] = block_sum<float>(b, [&](Index j) {  // semihard_rows_kernel
+      for (Index u = p - 1; u >= 0; --u) buckets[u] = std::min(buckets[u], buckets[u + 1]);
+      row_loss[i] = block_sum<float>(b, [&](Index j) {
         if (j == i || labels[j] != labels[i]) return 0.0f;
-        const logic::Pick n = logic::semihard_negative(
-            keys.data(), columns.data(), rows[i].negatives, d[i * b + j], rows[i].row_min);
+        const logic::Pick n =
+            logic::semihard_from_buckets(buckets.data(), positive_keys.data(), p, d[i * b + j],
+                                         rows[i].negatives, largest, rows[i].row_min);
         const logic::SemihardTerm t = logic::semihard_term(d[i * b + j], n.value, margin);
         if (t.active) {
           ++counts[i * b + j];
@@ -323,6 +331,71 @@ INSTANTIATE_TEST_SUITE_P(Inputs, CudaLogic, ::testing::Values(false, true),
                          });
 
 // Keys order floats like the floats themselves, −0 and +0 together, and decode back.
+// The bucket selection (semihard_buckets_kernel) picks what the sorted one (semihard_rows_kernel,
+// the path of classes over 2049 samples) picks, value and column, on rows full of ties (small
+// integers, −0 and +0), with every class size from 1 to the whole row and no negatives at all.
+TEST(CudaLogicSemihard, BucketsPickWhatTheSortPicks) {
+  std::mt19937 rng(15);
+  int pairs = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const Index b = std::uniform_int_distribution<Index>(1, 40)(rng);
+    const Index classes = std::uniform_int_distribution<Index>(1, b)(rng);
+    std::vector<std::int64_t> labels(static_cast<std::size_t>(b));
+    std::vector<float> row(static_cast<std::size_t>(b));
+    const int range = trial % 2 == 0 ? 4 : 1000;
+    for (Index k = 0; k < b; ++k) {
+      labels[k] = std::uniform_int_distribution<std::int64_t>(0, classes - 1)(rng);
+      const int v = std::uniform_int_distribution<int>(0, range)(rng);
+      row[k] = v == 0 && rng() % 2 == 0 ? -0.0f : static_cast<float>(v) / 4;
+    }
+    const Index i = std::uniform_int_distribution<Index>(0, b - 1)(rng);
+    logic::RowSummary s;
+    std::vector<std::pair<std::uint32_t, std::int32_t>> sorted;
+    std::vector<std::uint32_t> positive_keys;
+    for (Index k = 0; k < b; ++k) {
+      s.add(k, row[k], labels[k] == labels[i], k == i);
+      const bool negative = labels[k] != labels[i];
+      sorted.emplace_back(negative ? logic::order_key(row[k]) : logic::kNotNegativeKey,
+                          static_cast<std::int32_t>(k));
+      if (k != i && !negative) positive_keys.push_back(logic::order_key(row[k]));
+    }
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(positive_keys.begin(), positive_keys.end());
+    std::vector<std::uint32_t> keys;
+    std::vector<std::int32_t> columns;
+    for (const auto& [key, column] : sorted) {
+      keys.push_back(key);
+      columns.push_back(column);
+    }
+    const auto p = static_cast<Index>(positive_keys.size());
+    std::vector<logic::PackedNegative> buckets(static_cast<std::size_t>(p + 1),
+                                               logic::kEmptyBucket);
+    logic::PackedNegative largest = 0;
+    for (Index k = 0; k < b; ++k) {
+      if (labels[k] == labels[i]) continue;
+      const logic::PackedNegative packed = logic::pack_negative(logic::order_key(row[k]), k);
+      auto& bucket =
+          buckets[logic::negative_bucket(positive_keys.data(), p, logic::order_key(row[k]))];
+      bucket = std::min(bucket, packed);
+      largest = std::max(largest, packed);
+    }
+    for (Index u = p - 1; u >= 0; --u) buckets[u] = std::min(buckets[u], buckets[u + 1]);
+    for (Index j = 0; j < b; ++j) {
+      if (j == i || labels[j] != labels[i]) continue;
+      const logic::Pick by_sort =
+          logic::semihard_negative(keys.data(), columns.data(), s.negatives, row[j], s.row_min);
+      const logic::Pick by_buckets = logic::semihard_from_buckets(
+          buckets.data(), positive_keys.data(), p, row[j], s.negatives, largest, s.row_min);
+      ASSERT_EQ(logic::float_bits(by_buckets.value), logic::float_bits(by_sort.value))
+          << "trial " << trial << ", anchor " << i << ", positive " << j;
+      ASSERT_EQ(by_buckets.index, by_sort.index)
+          << "trial " << trial << ", anchor " << i << ", positive " << j;
+      ++pairs;
+    }
+  }
+  EXPECT_GT(pairs, 5000);  // the trials reach many (anchor, positive) pairs
+}
+
 TEST(CudaLogicKeys, OrderAndRoundTrip) {
   const float values[] = {-3.5f,  -1e-30f, -0.0f, 0.0f,
                           1e-30f, 0.5f,    2.0f,  std::numeric_limits<float>::infinity()};

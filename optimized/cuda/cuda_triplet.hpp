@@ -24,6 +24,11 @@ class Workspace {
   // CUB's int item count allows (INT_MAX / B, so B >= 46341 sorts in chunks); a smaller limit
   // runs the chunked path at a small B (tests). 0 removes the limit.
   void set_sort_rows_limit(std::int64_t rows);
+  // Semi-hard anchors with up to this many positives (at most 2048, the default) are mined by the
+  // bucket kernel (D and the counts: 8·B² bytes with the gradient); when some anchor has more, the
+  // call sorts every row's negatives (28·B² bytes or so). 0 always sorts (tests: both paths give
+  // the same bits).
+  void set_bucket_positives_limit(std::int64_t positives);
   struct Impl;
   Impl& impl() { return *impl_; }
 

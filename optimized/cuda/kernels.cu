@@ -1,9 +1,12 @@
 // The CUDA pipeline: norms → cuBLAS GEMM (TF32 off) → distance entries → per-row summaries →
-// mining (hard: one thread per anchor; semi-hard: CUB segmented sort of each row's negatives, then
-// a binary search per (anchor, positive)) → fixed-order loss reduction → W = dLoss/dD →
-// M = C + Cᵀ → one GEMM M·X → per-row finish. The per-element logic lives in mining_logic.hpp.
+// mining (hard: one thread per anchor; semi-hard: per anchor its positives sorted in shared memory
+// and each negative bucketed below them, or, for classes over 2049 samples, a CUB segmented sort of
+// each row's negatives and a binary search per (anchor, positive)) → fixed-order loss reduction → W
+// = dLoss/dD → M = C + Cᵀ → one GEMM M·X → per-row finish. The per-element logic lives in
+// mining_logic.hpp.
 //
-// Determinism: the only atomics are integer (the semi-hard per-entry selection counts), all float
+// Determinism: the only atomics are integer (the semi-hard per-entry selection counts, the
+// buckets' packed minima and the sort's positions of keys that are sorted afterwards), all float
 // sums are per-thread strided loops followed by a fixed shared-memory tree. 64-bit indices for
 // everything that spans B² entries.
 #include <cublas_v2.h>
@@ -135,21 +138,19 @@ __global__ void offsets_kernel(int* offsets, std::int64_t rows, std::int64_t b) 
   }
 }
 
-// One block per anchor; counts[i,·] (int32, zeroed) gets +1 on each active positive and −1 on its
-// selected negative. Integer atomics commute, so the counts are the same in any order.
-__global__ void semihard_rows_kernel(const float* d, const std::int64_t* labels, std::int64_t b,
-                                     const std::uint32_t* keys, const std::int32_t* columns,
-                                     const RowSummary* rows, float margin, float* row_loss,
-                                     int* counts) {
+// The anchor i's positive pairs, each with the negative pick(j) selects: their hinges summed
+// into row_loss[i] by the block's fixed tree; with `counts`, +1 on each active positive and −1 on
+// its negative (integer atomics commute: the same counts in any order).
+template <class PickNegative>
+__device__ void score_positives(const float* row, const std::int64_t* labels, std::int64_t i,
+                                std::int64_t b, float margin, int* counts, float* row_loss,
+                                PickNegative pick) {
   __shared__ float part[kThreads];
-  const std::int64_t i = blockIdx.x;
-  const float* row = d + i * b;
-  const RowSummary s = rows[i];
+  const std::int64_t label = labels[i];
   float acc = 0.0f;
   for (std::int64_t j = threadIdx.x; j < b; j += kThreads) {
-    if (j == i || labels[j] != labels[i]) continue;
-    const Pick n = cuda_logic::semihard_negative(keys + i * b, columns + i * b, s.negatives, row[j],
-                                                 s.row_min);
+    if (j == i || labels[j] != label) continue;
+    const Pick n = pick(j);
     const cuda_logic::SemihardTerm t = cuda_logic::semihard_term(row[j], n.value, margin);
     acc += t.term;
     if (counts != nullptr && t.active) {
@@ -161,6 +162,106 @@ __global__ void semihard_rows_kernel(const float* d, const std::int64_t* labels,
   __syncthreads();
   block_sum(part);
   if (threadIdx.x == 0) row_loss[i] = part[0];
+}
+
+// One block per anchor; counts[i,·] (int32, zeroed) gets +1 on each active positive and −1 on its
+// selected negative. Integer atomics commute, so the counts are the same in any order.
+__global__ void semihard_rows_kernel(const float* d, const std::int64_t* labels, std::int64_t b,
+                                     const std::uint32_t* keys, const std::int32_t* columns,
+                                     const RowSummary* rows, float margin, float* row_loss,
+                                     int* counts) {
+  const std::int64_t i = blockIdx.x;
+  const float* row = d + i * b;
+  const RowSummary s = rows[i];
+  score_positives(row, labels, i, b, margin, counts, row_loss, [&](std::int64_t j) {
+    return cuda_logic::semihard_negative(keys + i * b, columns + i * b, s.negatives, row[j],
+                                         s.row_min);
+  });
+}
+
+// Semi-hard mining without sorting the row (issue 15 point 8; cuda_logic::semihard_from_buckets):
+// one block per anchor with at most kBucketPositivesMax positives. Its positives' keys are
+// sorted in shared memory (bitonic), each negative lands by binary search in the bucket below
+// it with a packed atomicMin (smallest distance, then column: commutes, so deterministic), one
+// thread takes the suffix minima, and the positives are scored as in semihard_rows_kernel. No B²
+// scratch: the call holds D and, with the gradient, the counts (8·B² bytes).
+__global__ void semihard_buckets_kernel(const float* d, const std::int64_t* labels, std::int64_t b,
+                                        const RowSummary* rows, float margin, float* row_loss,
+                                        int* counts) {
+  using cuda_logic::PackedNegative;
+  __shared__ std::uint32_t positive_keys[cuda_logic::kBucketPositivesMax];
+  __shared__ PackedNegative buckets[cuda_logic::kBucketPositivesMax + 1];
+  __shared__ PackedNegative largest;
+  __shared__ int filled;
+  const std::int64_t i = blockIdx.x;
+  const std::int64_t label = labels[i];
+  const float* row = d + i * b;
+  const RowSummary s = rows[i];
+  const int p = static_cast<int>(s.positives);  // <= kBucketPositivesMax: the host checked
+  int padded = 1;                               // the bitonic sort's size, a power of two
+  while (padded < p) padded *= 2;
+  if (threadIdx.x == 0) {
+    filled = 0;
+    largest = 0;
+  }
+  for (int k = threadIdx.x; k < padded; k += kThreads) positive_keys[k] = 0xffffffffu;
+  for (int k = threadIdx.x; k <= p; k += kThreads) buckets[k] = cuda_logic::kEmptyBucket;
+  __syncthreads();
+  for (std::int64_t j = threadIdx.x; j < b; j += kThreads) {
+    // In any order: only the sorted keys are used.
+    if (j != i && labels[j] == label) {
+      positive_keys[atomicAdd(&filled, 1)] = cuda_logic::order_key(row[j]);
+    }
+  }
+  __syncthreads();
+  for (int size = 2; size <= padded; size *= 2) {
+    for (int stride = size / 2; stride > 0; stride /= 2) {
+      for (int t = threadIdx.x; t < padded; t += kThreads) {
+        const int partner = t ^ stride;
+        if (partner <= t) continue;
+        const bool ascending = (t & size) == 0;
+        const std::uint32_t a = positive_keys[t], c = positive_keys[partner];
+        if ((a > c) == ascending) {
+          positive_keys[t] = c;
+          positive_keys[partner] = a;
+        }
+      }
+      __syncthreads();
+    }
+  }
+  for (std::int64_t k = threadIdx.x; k < b; k += kThreads) {
+    if (labels[k] == label) continue;
+    const std::uint32_t key = cuda_logic::order_key(row[k]);
+    const PackedNegative packed = cuda_logic::pack_negative(key, k);
+    atomicMin(&buckets[cuda_logic::negative_bucket(positive_keys, p, key)], packed);
+    atomicMax(&largest, packed);
+  }
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    for (int u = p - 1; u >= 0; --u) buckets[u] = min(buckets[u], buckets[u + 1]);
+  }
+  __syncthreads();
+  score_positives(row, labels, i, b, margin, counts, row_loss, [&](std::int64_t j) {
+    return cuda_logic::semihard_from_buckets(buckets, positive_keys, p, row[j], s.negatives,
+                                             largest, s.row_min);
+  });
+}
+
+// Single block: the most positives any anchor has (which semi-hard miner runs).
+__global__ void max_positives_kernel(const RowSummary* rows, std::int64_t b, long long* out) {
+  __shared__ long long part[kThreads];
+  long long m = 0;
+  for (std::int64_t i = threadIdx.x; i < b; i += kThreads)
+    m = max(m, static_cast<long long>(rows[i].positives));
+  part[threadIdx.x] = m;
+  __syncthreads();
+  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
+    if (static_cast<int>(threadIdx.x) < stride) {
+      part[threadIdx.x] = max(part[threadIdx.x], part[threadIdx.x + stride]);
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) *out = part[0];
 }
 
 // Single block: loss = Σ row terms / (B or num_pos); all_nan when D holds a NaN or semi-hard has
@@ -296,6 +397,7 @@ struct Workspace::Impl {
   DeviceBuffer distances, scratch, keys_out, columns_in, columns_out, offsets, sort_temp;
   DeviceBuffer summaries, row_loss, squared, inverse, normalized, row_sum, scalars;
   std::int64_t sort_rows_limit = 0;  // 0: none
+  std::int64_t bucket_positives_limit = cuda_logic::kBucketPositivesMax;
   ~Impl() {
     if (blas != nullptr) (void)cublasDestroy(blas);  // a destructor cannot throw
   }
@@ -324,12 +426,17 @@ struct Workspace::Impl {
 Workspace::Workspace() : impl_(std::make_unique<Impl>()) {}
 Workspace::~Workspace() = default;
 void Workspace::set_sort_rows_limit(std::int64_t rows) { impl_->sort_rows_limit = rows; }
+void Workspace::set_bucket_positives_limit(std::int64_t positives) {
+  impl_->bucket_positives_limit =
+      std::min<std::int64_t>(positives, cuda_logic::kBucketPositivesMax);
+}
 
 namespace {
 
 struct Scalars {  // device scalars shared by the kernels of one call
   int all_nan;
   long long num_positive;
+  long long max_positives;
 };
 
 DistanceKind kind_of(Metric metric) {
@@ -404,22 +511,45 @@ void reserve_call(Workspace::Impl& ws, std::int64_t b, std::int64_t dim, const L
     }
     if (gradient && !angular) needs.push_back({&ws.row_sum, rows * sizeof(float)});
   }
-  if (spec.loss == Loss::kSemiHard) {
-    const std::int64_t chunk = sort_chunk_rows(b, ws);
-    for (DeviceBuffer* buffer : {&ws.scratch, &ws.keys_out, &ws.columns_in, &ws.columns_out}) {
-      needs.push_back({buffer, n * 4});  // keys and columns: 4 bytes each
-    }
-    needs.push_back({&ws.offsets, static_cast<std::uint64_t>(chunk + 1) * sizeof(int)});
-    needs.push_back({&ws.sort_temp, std::max(sort_temp_bytes(b, chunk),
-                                             sort_temp_bytes(b, b - (b - 1) / chunk * chunk))});
-  } else if (gradient) {
-    needs.push_back({&ws.scratch, n * sizeof(float)});
-  }
+  if (gradient) needs.push_back({&ws.scratch, n * 4});  // hard: W; semi-hard: counts, then W
   ws.reserve(needs, "the cuda backend at B = " + std::to_string(b) +
                         (embeddings ? ", D = " + std::to_string(dim) : " (precomputed)") + " (" +
-                        (spec.loss == Loss::kSemiHard ? "semi-hard: D, sort keys and columns"
+                        (spec.loss == Loss::kSemiHard ? "semi-hard: D and the selection counts"
                                                       : "hard: D and W") +
                         ")");
+}
+
+// The sort path's buffers (semi-hard anchors with more than the bucket kernel's positives),
+// reserved or refused when that path is taken: 4 more B² buffers and CUB's temporaries.
+void reserve_sort(Workspace::Impl& ws, std::int64_t b) {
+  const auto n = static_cast<std::uint64_t>(b) * static_cast<std::uint64_t>(b);
+  const std::int64_t chunk = sort_chunk_rows(b, ws);
+  std::vector<std::pair<DeviceBuffer*, std::uint64_t>> needs;
+  for (DeviceBuffer* buffer : {&ws.scratch, &ws.keys_out, &ws.columns_in, &ws.columns_out}) {
+    needs.push_back({buffer, n * 4});  // keys and columns: 4 bytes each
+  }
+  needs.push_back({&ws.offsets, static_cast<std::uint64_t>(chunk + 1) * sizeof(int)});
+  needs.push_back({&ws.sort_temp, std::max(sort_temp_bytes(b, chunk),
+                                           sort_temp_bytes(b, b - (b - 1) / chunk * chunk))});
+  ws.reserve(needs, "the cuda backend's semi-hard sort at B = " + std::to_string(b) +
+                        " (classes over " + std::to_string(ws.bucket_positives_limit + 1) +
+                        " samples: sort keys and columns)");
+}
+
+// Whether every anchor's positives fit the bucket kernel. Past B = limit + 1 that takes the
+// largest class from the device: one synchronization of the stream.
+bool semihard_by_buckets(const RowSummary* rows, std::int64_t b, Scalars* scalars,
+                         cudaStream_t stream, const Workspace::Impl& ws) {
+  if (ws.bucket_positives_limit <= 0) return false;
+  if (b - 1 <= ws.bucket_positives_limit) return true;
+  max_positives_kernel<<<1, kThreads, 0, stream>>>(rows, b, &scalars->max_positives);
+  launched("max_positives_kernel");
+  long long most = 0;
+  check(
+      cudaMemcpyAsync(&most, &scalars->max_positives, sizeof most, cudaMemcpyDeviceToHost, stream),
+      "cudaMemcpyAsync the largest class");
+  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize the largest class");
+  return most <= ws.bucket_positives_limit;
 }
 
 // Mining on D (device, B×B): writes the loss; when `want_w`, returns W = dLoss/dD (device,
@@ -442,7 +572,19 @@ float* mine(const float* d, const std::int64_t* labels, std::int64_t b, const Lo
     }
     hard_rows_kernel<<<grid_for(b), kThreads, 0, stream>>>(rows, b, margin, spec.soft, row_loss, w);
     launched("hard_rows_kernel");
+  } else if (semihard_by_buckets(rows, b, scalars, stream, ws)) {
+    int* counts = nullptr;
+    if (want_w) {
+      counts = ws.scratch.get<int>(n);
+      check(cudaMemsetAsync(counts, 0, static_cast<std::size_t>(n) * sizeof(int), stream),
+            "memset");
+      w = reinterpret_cast<float*>(counts);  // the counts become W in place below
+    }
+    semihard_buckets_kernel<<<static_cast<unsigned>(b), kThreads, 0, stream>>>(
+        d, labels, b, rows, margin, row_loss, counts);
+    launched("semihard_buckets_kernel");
   } else {
+    reserve_sort(ws, b);
     std::uint32_t* keys_in = ws.scratch.get<std::uint32_t>(n);
     std::uint32_t* keys_out = ws.keys_out.get<std::uint32_t>(n);
     std::int32_t* columns = nullptr;
@@ -462,6 +604,8 @@ float* mine(const float* d, const std::int64_t* labels, std::int64_t b, const Lo
                                                  d_loss, &scalars->all_nan, &scalars->num_positive);
   launched("finish_loss_kernel");
   if (w != nullptr && spec.loss == Loss::kSemiHard) {
+    // The counts are in scratch; W is scratch itself (buckets: in place, each entry read then
+    // written by one thread) or keys_out (sort).
     counts_to_weights_kernel<<<grid_for(n), kThreads, 0, stream>>>(
         reinterpret_cast<const int*>(ws.scratch.ptr), w, n, &scalars->num_positive);
     launched("counts_to_weights_kernel");

@@ -191,6 +191,62 @@ TRIPLETCHECK_HD inline Pick semihard_negative(const std::uint32_t* keys,
   return {key_value(keys[at]), columns[at]};
 }
 
+// The same selection without sorting the row (kernels.cu's bucket kernel): the anchor's P
+// positive keys sorted ascending cut the keys into P + 1 buckets; a negative with key k falls in
+// bucket #{positive keys < k}. The positive with key t takes the smallest negative of buckets
+// #{positive keys <= t} and up, which are exactly the negatives strictly farther than it (t is
+// one of the positive keys). A bucket keeps the minimum of pack_negative(key, column): the
+// smallest distance, then the smallest column, as the sorted path picks; the row keeps the
+// maximum: the largest negative, then the largest column, the sorted path's fallback.
+using PackedNegative = unsigned long long;  // CUDA's 64-bit atomicMin/atomicMax take this type
+// The most positives per anchor the bucket kernel holds in shared memory (4 + 8 bytes each: 24
+// KiB); anchors of larger classes go through the sort.
+constexpr int kBucketPositivesMax = 2048;
+constexpr PackedNegative kEmptyBucket = ~0ull;
+
+TRIPLETCHECK_HD inline PackedNegative pack_negative(std::uint32_t key, std::int64_t column) {
+  return (static_cast<PackedNegative>(key) << 32) | static_cast<std::uint32_t>(column);
+}
+TRIPLETCHECK_HD inline Pick unpack_negative(PackedNegative packed) {
+  return {key_value(static_cast<std::uint32_t>(packed >> 32)),
+          static_cast<std::int64_t>(packed & 0xffffffffull)};
+}
+
+// #{sorted[0, count) < key}, or <= key with `or_equal`: a binary search.
+TRIPLETCHECK_HD inline std::int64_t keys_below(const std::uint32_t* sorted, std::int64_t count,
+                                               std::uint32_t key, bool or_equal) {
+  std::int64_t lo = 0, hi = count;
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (sorted[mid] < key || (or_equal && sorted[mid] == key)) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+// The bucket a negative's packed entry goes to.
+TRIPLETCHECK_HD inline std::int64_t negative_bucket(const std::uint32_t* positive_keys,
+                                                    std::int64_t positives, std::uint32_t key) {
+  return keys_below(positive_keys, positives, key, false);
+}
+
+// The semi-hard negative of the pair (anchor, positive at distance d_ij) from the buckets'
+// suffix minima (suffix[u] = the minimum of buckets u..P, kEmptyBucket when all are empty),
+// `largest` the maximum packed negative; as semihard_negative, the row minimum when the anchor
+// has no negatives.
+TRIPLETCHECK_HD inline Pick semihard_from_buckets(const PackedNegative* suffix,
+                                                  const std::uint32_t* positive_keys,
+                                                  std::int64_t positives, float d_ij,
+                                                  std::int64_t negatives, PackedNegative largest,
+                                                  const Pick& row_min) {
+  if (negatives == 0) return row_min;
+  const PackedNegative found = suffix[keys_below(positive_keys, positives, order_key(d_ij), true)];
+  return unpack_negative(found != kEmptyBucket ? found : largest);
+}
+
 struct SemihardTerm {
   float term = 0;       // max(margin + (d_ij − n), 0)
   bool active = false;  // the hinge passes gradient (argument >= 0, ties included)
