@@ -211,7 +211,9 @@ class EigenBackend final : public TemplatedBackend<EigenBackend> {
     // The instruction sets say whether this build targets the machine (TRIPLETCHECK_NATIVE).
     const std::string blocking =
         block_rows_ > 0 ? "blocks of " + std::to_string(block_rows_) + " rows of D"
-                        : "whole B×B distances up to B = 2048, then blocks of 768 rows";
+                        : "the whole B×B distances up to " +
+                              std::to_string(static_cast<int>(kWholeMatrixBytes / (1 << 20))) +
+                              " MiB, then blocks of " + std::to_string(kBlockRows) + " rows";
     return "Eigen GEMM distances (" + blocking +
            "), O(B²) semi-hard mining (SIMD scans or radix sort), sparse or GEMM backward, " +
            std::to_string(threads_) + " thread(s), " + eigen::simd_in_use();

@@ -51,16 +51,13 @@ Mining<T>::Mining(const LossSpec& spec, const Classes& classes, Index b, WeightS
 template <class T>
 void Mining<T>::rows(const T* rows, Index first, Index last, const Parallelism& how) {
   using Form = typename WeightSink<T>::Form;
-  const LossSpec& spec = spec_;
-  const Classes& classes = classes_;
   const Index b = b_;
-  WeightSink<T>& sink = sink_;
-  const bool semihard = spec.loss == Loss::kSemiHard;
-  const bool gradient = sink.form != Form::kNone;
+  const bool semihard = spec_.loss == Loss::kSemiHard;
+  const bool gradient = sink_.form != Form::kNone;
   const T grad_term =
-      semihard ? T(1) / static_cast<T>(classes.num_positive_pairs) : T(1) / static_cast<T>(b);
-  const HardOptions hard{spec.margin, spec.soft};
-  const auto margin = static_cast<T>(spec.margin);
+      semihard ? T(1) / static_cast<T>(classes_.num_positive_pairs) : T(1) / static_cast<T>(b);
+  const HardOptions hard{spec_.margin, spec_.soft};
+  const auto margin = static_cast<T>(spec_.margin);
   const Index first_task = first / kMiningRows;
 
   parallel_for(how, (last - first + kMiningRows - 1) / kMiningRows, [&](Index k) {
@@ -71,15 +68,15 @@ void Mining<T>::rows(const T* rows, Index first, Index last, const Parallelism& 
     SparseChunk<T>* chunk = nullptr;
     const Index task_first = t * kMiningRows;
     const Index task_last = std::min(last, task_first + kMiningRows);
-    if (sink.form == Form::kSparse) {
-      chunk = &sink.chunks[static_cast<std::size_t>(t)];
+    if (sink_.form == Form::kSparse) {
+      chunk = &sink_.chunks[static_cast<std::size_t>(t)];
       chunk->first_row = task_first;
       chunk->row_count.assign(static_cast<std::size_t>(task_last - task_first), 0);
     }
     for (Index i = task_first; i < task_last; ++i) {
       const T* row = rows + (i - first) * b;
       const auto at = static_cast<std::size_t>(i);
-      const Anchor anchor{i, classes.class_begin[at], classes.class_end[at], b};
+      const Anchor anchor{i, classes_.class_begin[at], classes_.class_end[at], b};
       RowWeights<T>* w = gradient ? &weights : nullptr;
       anchor_sum_[at] = semihard
                             ? semihard_anchor(row, anchor, margin, grad_term, scratch, w)
@@ -87,7 +84,7 @@ void Mining<T>::rows(const T* rows, Index first, Index last, const Parallelism& 
       if (!gradient) continue;
       row_out.clear();
       weights.drain([&](Index col, T value) {
-        row_out.emplace_back(col, scaled_weight(sink.scaling, value, row[col], col == i));
+        row_out.emplace_back(col, scaled_weight(sink_.scaling, value, row[col], col == i));
       });
       if (chunk != nullptr) {
         for (const auto& [col, value] : row_out) {
@@ -98,9 +95,9 @@ void Mining<T>::rows(const T* rows, Index first, Index last, const Parallelism& 
         }
         continue;
       }
-      const std::int64_t* original = sink.original;
+      const std::int64_t* original = sink_.original;
       // May be `row` itself: read above, written now.
-      T* const target = sink.dense + (original != nullptr ? original[at] : i) * b;
+      T* const target = sink_.dense + (original != nullptr ? original[at] : i) * b;
       std::fill(target, target + b, T(0));
       for (const auto& [col, value] : row_out) {
         target[original != nullptr ? original[static_cast<std::size_t>(col)] : col] = value;
