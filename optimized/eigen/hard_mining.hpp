@@ -19,15 +19,14 @@ struct HardOptions {
 template <class T>
 T hard_anchor(const T* row, const Anchor& a, const HardOptions& options, T grad_term,
               RowWeights<T>* weights) {
-  Extreme<T> hard_positive;  // count 0: no positive
+  Extreme<T> hard_positive;  // count 0: no positive (the class range is short: counted at once)
   reduce_max(row, a.class_begin, a.index, hard_positive);
   reduce_max(row, a.index + 1, a.class_end, hard_positive);
   // The negatives' minimum, and the row's extremes: TFA's fallbacks (masked_maximum of an
   // all-zero mask is the row minimum, masked_minimum's the row maximum) and its shift terms.
   const RowExtremes<T> r = row_extremes(row, a);
-  const Extreme<T>& hard_negative = r.smallest_negative;  // count 0: no negative
-  const T positive_value = hard_positive.count > 0 ? hard_positive.value : r.minimum.value;
-  const T negative_value = hard_negative.count > 0 ? hard_negative.value : r.maximum.value;
+  const T positive_value = hard_positive.count > 0 ? hard_positive.value : r.minimum;
+  const T negative_value = r.has_negatives ? r.smallest_negative : r.maximum;
 
   const T margin = static_cast<T>(options.margin);
   const T z = positive_value - negative_value;
@@ -45,6 +44,8 @@ T hard_anchor(const T* row, const Anchor& a, const HardOptions& options, T grad_
   }
   if (grad_z == T(0)) return term;
   route_masked_extreme(*weights, row, a, hard_positive, Members::kPositives, r.minimum, grad_z);
+  const Extreme<T> hard_negative =  // count 0: no negative
+      r.has_negatives ? located_negatives(row, a, r.smallest_negative) : Extreme<T>{};
   route_masked_extreme(*weights, row, a, hard_negative, Members::kNegatives, r.maximum, -grad_z);
   return term;
 }

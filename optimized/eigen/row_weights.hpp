@@ -8,6 +8,7 @@
 
 #include "optimized/eigen/row_reductions.hpp"
 #include "optimized/eigen/types.hpp"
+#include "optimized/eigen/value_scans.hpp"
 
 namespace tripletcheck::eigen {
 
@@ -90,10 +91,11 @@ void for_each_tied(const T* row, const Anchor& a, const Extreme<T>& e, Members m
 // Usually the members take all of g. When the members' extreme equals the shift, every product
 // is 0 and ties with all B entries, so each member takes only g/B and the rest leaks to the row's
 // extreme entries (a positive or the diagonal tied with it, say); in the fallback all of g goes
-// there. A non-finite g (the soft loss past exp's range) makes the whole row NaN.
+// there. The shift's ties are only located then. A non-finite g (the soft loss past exp's range)
+// makes the whole row NaN.
 template <class T>
 void route_masked_extreme(RowWeights<T>& w, const T* row, const Anchor& a, const Extreme<T>& e,
-                          Members members, const Extreme<T>& shift, T g) {
+                          Members members, T shift, T g) {
   if (!std::isfinite(g)) {
     // TF's reduction gradient is indicator/count·g for every entry: 0·NaN = NaN row-wide.
     for (Index k = 0; k < a.batch; ++k) w.add(k, std::numeric_limits<T>::quiet_NaN());
@@ -101,7 +103,7 @@ void route_masked_extreme(RowWeights<T>& w, const T* row, const Anchor& a, const
   }
   T grad_shift = g;
   if (e.count > 0) {
-    const Index tied_products = e.value == shift.value ? a.batch : e.count;
+    const Index tied_products = e.value == shift ? a.batch : e.count;
     const T share = (T(1) / static_cast<T>(tied_products)) * g;
     T taken = 0;
     for_each_tied(row, a, e, members, [&](Index k) {
@@ -111,38 +113,49 @@ void route_masked_extreme(RowWeights<T>& w, const T* row, const Anchor& a, const
     grad_shift = g - taken;
   }
   if (grad_shift == T(0)) return;
-  const T share = (T(1) / static_cast<T>(shift.count)) * grad_shift;
-  if (shift.count == 1) {
-    w.add(shift.first, share);
-    return;
-  }
-  for (Index k = shift.first; k < a.batch; ++k) {
-    if (row[k] == shift.value) w.add(k, share);
+  Extreme<T> tied{shift};
+  locate(row, 0, a.batch, &shift, 1, &tied);
+  const T share = (T(1) / static_cast<T>(tied.count)) * grad_shift;
+  for (Index k = tied.first; k < a.batch; ++k) {
+    if (row[k] == shift) w.add(k, share);
   }
 }
 
-// The extremes of an anchor's negatives and of its whole row, from one pass over the negatives
-// and one over the (short) class range.
+// The values of an anchor's extremes (no counts: value_scans.hpp locates ties when needed), from
+// one pass over the negatives and one over the (short) class range.
 template <class T>
 struct RowExtremes {
-  Extreme<T> smallest_negative;  // count 0: the anchor has no negative
-  Extreme<T> largest_negative;
-  Extreme<T> minimum;  // of the whole row: masked_maximum's shift and fallback
-  Extreme<T> maximum;  // of the whole row: masked_minimum's shift and fallback
+  bool has_negatives = false;
+  T smallest_negative = T(0);  // valid when has_negatives
+  T largest_negative = T(0);
+  T minimum = T(0);  // of the whole row: masked_maximum's shift and fallback
+  T maximum = T(0);  // of the whole row: masked_minimum's shift and fallback
 };
 
 template <class T>
 RowExtremes<T> row_extremes(const T* row, const Anchor& a) {
   RowExtremes<T> r;
-  reduce_min_max(row, 0, a.class_begin, r.smallest_negative, r.largest_negative);
-  reduce_min_max(row, a.class_end, a.batch, r.smallest_negative, r.largest_negative);
-  Extreme<T> class_min, class_max;  // the anchor's class, the anchor included
-  reduce_min_max(row, a.class_begin, a.class_end, class_min, class_max);
-  r.minimum = r.smallest_negative;
-  r.minimum.template merge<false>(class_min);
-  r.maximum = r.largest_negative;
-  r.maximum.template merge<true>(class_max);
+  constexpr T kInf = std::numeric_limits<T>::infinity();
+  r.has_negatives = a.class_begin > 0 || a.class_end < a.batch;
+  T low = kInf;
+  T high = -kInf;
+  value_min_max(row, 0, a.class_begin, low, high);
+  value_min_max(row, a.class_end, a.batch, low, high);
+  r.smallest_negative = low;
+  r.largest_negative = high;
+  value_min_max(row, a.class_begin, a.class_end, low, high);  // the class, the anchor included
+  r.minimum = low;
+  r.maximum = high;
   return r;
+}
+
+// The anchor's negatives equal to `value`: their count and the first.
+template <class T>
+Extreme<T> located_negatives(const T* row, const Anchor& a, T value) {
+  Extreme<T> e{value};
+  locate(row, 0, a.class_begin, &value, 1, &e);
+  locate(row, a.class_end, a.batch, &value, 1, &e);
+  return e;
 }
 
 }  // namespace tripletcheck::eigen

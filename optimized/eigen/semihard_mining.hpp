@@ -3,11 +3,13 @@
 // the largest negative; else (no negatives at all) the row minimum.
 //
 // Per anchor with N negatives and P positives, memory O(N + P):
-//  * few positives: one vectorized scan of the negatives per positive, O(N·P/SIMD width);
+//  * few positives: vectorized scans of the negatives for the minima's values, kScanGroup
+//    positives per pass, then one pass locating their ties: O(N·P/SIMD width);
 //  * many: positives and negatives radix-sorted by distance, then one merge-like sweep: O(N + P).
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "optimized/eigen/radix_sort.hpp"
@@ -18,12 +20,19 @@ namespace tripletcheck::eigen {
 // Up to this many positives, P vectorized scans beat sorting. A scan costs P/(SIMD width)
 // passes over the negatives, the sort a constant few: measured at B = 2048, float32, SSE2
 // (width 4), 1 thread, the two meet near P = 20 (95 ms against 134 ms at P = 15, 130 against
-// 139 at P = 23, 167 against 139 at P = 31).
+// 139 at P = 23, 167 against 139 at P = 31). That was with scans that carried counts and first
+// indices (about three times the instructions of value_scans.hpp's): the bound is conservative.
 template <class T>
 constexpr Index kScanPositivesMax = 5 * Eigen::internal::packet_traits<T>::size;
 
 template <class T>
 struct SemihardScratch {
+  // The scans: the positives with a negative farther than them, their distances, the minima.
+  std::vector<Index> columns;
+  std::vector<T> thresholds;
+  std::vector<T> minima;
+  std::vector<Extreme<T>> outside;
+  // The sorting.
   std::vector<RadixEntry<T>> positives;  // sorted by distance, ties by column
   std::vector<RadixEntry<T>> negatives;
   RadixScratch<T> radix;
@@ -31,17 +40,43 @@ struct SemihardScratch {
 
 namespace detail {
 
-// Calls visit(j, semihard_negative) for each positive j, scanning the negatives once per positive.
+// Calls visit(j, semihard_negative) for each positive j in column order: the values of all the
+// minima from scans of the negatives (kScanGroup positives per pass), then, when `ties` is set,
+// their ties located in one more pass; without it a found negative has count 1 and no column.
+// `largest` is the largest negative: a positive has a negative farther than itself exactly when
+// it is smaller, and then its minimum is found even if it is +Inf.
 template <class T, class Visit>
-void semihard_by_scans(const T* row, const Anchor& a, const Extreme<T>& largest, Visit&& visit) {
+void semihard_by_scans(const T* row, const Anchor& a, T largest, bool ties,
+                       SemihardScratch<T>& scratch, Visit&& visit) {
+  auto& columns = scratch.columns;
+  auto& thresholds = scratch.thresholds;
+  auto& outside = scratch.outside;
+  columns.clear();
+  thresholds.clear();
+  for (Index j = a.class_begin; j < a.class_end; ++j) {
+    if (j == a.index || !(largest > row[j])) continue;
+    columns.push_back(j);
+    thresholds.push_back(row[j]);
+  }
+  const auto n = static_cast<Index>(columns.size());
+  std::vector<T>& minima = scratch.minima;
+  minima.assign(columns.size(), std::numeric_limits<T>::infinity());
+  value_min_above(row, 0, a.class_begin, thresholds.data(), n, minima.data());
+  value_min_above(row, a.class_end, a.batch, thresholds.data(), n, minima.data());
+  outside.assign(columns.size(), Extreme<T>{});
+  for (std::size_t k = 0; k < columns.size(); ++k) outside[k] = {minima[k], ties ? 0 : 1, -1};
+  if (ties) {
+    locate(row, 0, a.class_begin, minima.data(), n, outside.data());
+    locate(row, a.class_end, a.batch, minima.data(), n, outside.data());
+  }
+  std::size_t next = 0;  // the next positive in `columns`
   for (Index j = a.class_begin; j < a.class_end; ++j) {
     if (j == a.index) continue;
-    Extreme<T> outside;
-    if (largest.count > 0 && largest.value > row[j]) {  // else no negative is farther
-      reduce_min_above(row, 0, a.class_begin, row[j], outside);
-      reduce_min_above(row, a.class_end, a.batch, row[j], outside);
+    if (next < columns.size() && columns[next] == j) {
+      visit(j, outside[next++]);
+    } else {
+      visit(j, Extreme<T>{});
     }
-    visit(j, outside);
   }
 }
 
@@ -100,12 +135,11 @@ double semihard_anchor(const T* row, const Anchor& a, T margin, T grad_pair,
                        SemihardScratch<T>& scratch, RowWeights<T>* weights) {
   const Index p = a.class_end - a.class_begin - 1;
   if (p == 0) return 0.0;
-  // TFA's "inside" (the largest negative; count 0: no negatives) and the row's extremes: the
-  // fallback of "inside" without negatives (the row minimum) and the shift terms of
-  // masked_maximum (row minimum) and masked_minimum (row maximum).
+  // TFA's "inside" (the largest negative) and the row's extremes: the fallback of "inside"
+  // without negatives (the row minimum) and the shift terms of masked_maximum (row minimum) and
+  // masked_minimum (row maximum).
   const RowExtremes<T> r = row_extremes(row, a);
-  const Extreme<T>& largest = r.largest_negative;
-  const T inside = largest.count > 0 ? largest.value : r.minimum.value;
+  const T inside = r.has_negatives ? r.largest_negative : r.minimum;
 
   double sum = 0;
   T grad_inside = 0;  // TF routes the fallback's gradient once, summed over its columns
@@ -121,16 +155,18 @@ double semihard_anchor(const T* row, const Anchor& a, T margin, T grad_pair,
       grad_inside += -grad_pair;
     }
   };
-  if (largest.count == 0) {  // no negatives: every positive falls back
+  if (!r.has_negatives) {  // every positive falls back
     for (Index j = a.class_begin; j < a.class_end; ++j) {
       if (j != a.index) visit(j, Extreme<T>{});
     }
   } else if (p <= kScanPositivesMax<T>) {
-    detail::semihard_by_scans(row, a, largest, visit);
+    detail::semihard_by_scans(row, a, r.largest_negative, weights != nullptr, scratch, visit);
   } else {
     detail::semihard_by_sorting(row, a, scratch, visit);
   }
   if (weights != nullptr && grad_inside != T(0)) {
+    const Extreme<T> largest =  // count 0: no negatives
+        r.has_negatives ? located_negatives(row, a, r.largest_negative) : Extreme<T>{};
     route_masked_extreme(*weights, row, a, largest, Members::kNegatives, r.minimum, grad_inside);
   }
   return sum;

@@ -1,0 +1,127 @@
+// The eigen miners find extremes in two passes (optimized/eigen/value_scans.hpp: values first,
+// then the ties of the values they route), where they used to carry value, count and first index
+// through one pass (row_reductions.hpp, still used for the class ranges). Both must give the same
+// Extreme: the same value (±0 alike), the same number of tied entries and the same first one, or
+// a routed gradient is split among the wrong entries. Rows of 0..70 entries (shorter and longer
+// than a packet, odd ranges), drawn from a few values so that ties are the rule, with ±0 and ±Inf,
+// float32 and float64, up to 9 thresholds at a time (more than one group of kScanGroup).
+// RC_PARAMS replays failures.
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "optimized/eigen/row_reductions.hpp"
+#include "optimized/eigen/value_scans.hpp"
+
+namespace tripletcheck::eigen {
+namespace {
+
+template <class T>
+struct Row {
+  std::vector<T> entries;
+  Index begin = 0;
+  Index end = 0;
+};
+
+template <class T>
+rc::Gen<Row<T>> rows() {
+  return rc::gen::exec([] {
+    constexpr T kInf = std::numeric_limits<T>::infinity();
+    // Few distinct values: ties, −0 against +0, infinities.
+    const auto pool = *rc::gen::container<std::vector<T>>(
+        *rc::gen::inRange<std::size_t>(1, 6),
+        rc::gen::element<T>(T(0), -T(0), T(0.5), T(1), T(1.25), T(3), kInf, -kInf, T(-2)));
+    Row<T> row;
+    row.entries = *rc::gen::container<std::vector<T>>(*rc::gen::inRange<std::size_t>(0, 71),
+                                                      rc::gen::elementOf(pool));
+    const auto n = static_cast<Index>(row.entries.size());
+    row.begin = *rc::gen::inRange<Index>(0, n + 1);
+    row.end = *rc::gen::inRange<Index>(row.begin, n + 1);
+    return row;
+  });
+}
+
+template <class T>
+std::string show(const Extreme<T>& e) {
+  return "{value " + std::to_string(e.value) + ", count " + std::to_string(e.count) + ", first " +
+         std::to_string(e.first) + "}";
+}
+
+// The located extreme of a nonempty range against the exact reduction.
+template <class T>
+void expect_same(const Extreme<T>& located, const Extreme<T>& exact, const std::string& what) {
+  RC_ASSERT(exact.count > 0);
+  if (!(located.value == exact.value && located.count == exact.count &&
+        located.first == exact.first)) {
+    RC_FAIL(what + ": value scans give " + show(located) + ", the exact reduction " + show(exact));
+  }
+}
+
+template <class T>
+void min_and_max_agree() {
+  const Row<T> row = *rows<T>();
+  RC_PRE(row.end > row.begin);
+  const T* data = row.entries.data();
+  T low = std::numeric_limits<T>::infinity();
+  T high = -std::numeric_limits<T>::infinity();
+  value_min_max(data, row.begin, row.end, low, high);
+  Extreme<T> exact_low, exact_high;
+  reduce_min_max(data, row.begin, row.end, exact_low, exact_high);
+  Extreme<T> found[2] = {Extreme<T>{low}, Extreme<T>{high}};
+  const T targets[2] = {low, high};
+  locate(data, row.begin, row.end, targets, 2, found);
+  expect_same(found[0], exact_low, "minimum");
+  expect_same(found[1], exact_high, "maximum");
+}
+
+template <class T>
+void minima_above_agree() {
+  const Row<T> row = *rows<T>();
+  const T* data = row.entries.data();
+  const auto thresholds = *rc::gen::container<std::vector<T>>(
+      *rc::gen::inRange<std::size_t>(1, 10),
+      rc::gen::elementOf(row.entries.empty() ? std::vector<T>{T(1)} : row.entries));
+  const auto n = static_cast<Index>(thresholds.size());
+  std::vector<T> minima(thresholds.size(), std::numeric_limits<T>::infinity());
+  value_min_above(data, row.begin, row.end, thresholds.data(), n, minima.data());
+  // The miners locate only the thresholds with an entry above them (the range's maximum says).
+  std::vector<Extreme<T>> found;
+  std::vector<T> targets;
+  std::vector<Extreme<T>> exact;
+  T low = std::numeric_limits<T>::infinity();
+  T high = -std::numeric_limits<T>::infinity();
+  value_min_max(data, row.begin, row.end, low, high);
+  for (std::size_t g = 0; g < thresholds.size(); ++g) {
+    Extreme<T> e;
+    reduce_min_above(data, row.begin, row.end, thresholds[g], e);
+    RC_ASSERT((high > thresholds[g]) == (e.count > 0));
+    if (e.count == 0) continue;
+    exact.push_back(e);
+    targets.push_back(minima[g]);
+    found.push_back(Extreme<T>{minima[g]});
+  }
+  locate(data, row.begin, row.end, targets.data(), static_cast<Index>(targets.size()),
+         found.data());
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    expect_same(found[k], exact[k], "threshold " + std::to_string(k));
+  }
+}
+
+RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsTheExactReductionFloat, ()) { min_and_max_agree<float>(); }
+RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsTheExactReductionDouble, ()) {
+  min_and_max_agree<double>();
+}
+RC_GTEST_PROP(EigenScans, MinimaAboveAndTiesAsTheExactReductionFloat, ()) {
+  minima_above_agree<float>();
+}
+RC_GTEST_PROP(EigenScans, MinimaAboveAndTiesAsTheExactReductionDouble, ()) {
+  minima_above_agree<double>();
+}
+
+}  // namespace
+}  // namespace tripletcheck::eigen
