@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 
 #include "optimized/eigen/row_weights.hpp"
 
@@ -19,13 +20,16 @@ struct HardOptions {
 template <class T>
 T hard_anchor(const T* row, const Anchor& a, const HardOptions& options, T grad_term,
               RowWeights<T>* weights) {
-  Extreme<T> hard_positive;  // count 0: no positive (the class range is short: counted at once)
-  reduce_max(row, a.class_begin, a.index, hard_positive);
-  reduce_max(row, a.index + 1, a.class_end, hard_positive);
-  // The negatives' minimum, and the row's extremes: TFA's fallbacks (masked_maximum of an
-  // all-zero mask is the row minimum, masked_minimum's the row maximum) and its shift terms.
+  // The farthest positive (the class range without the anchor), the negatives' minimum, and the
+  // row's extremes: TFA's fallbacks (masked_maximum of an all-zero mask is the row minimum,
+  // masked_minimum's the row maximum) and its shift terms.
+  const bool has_positives = a.class_end - a.class_begin > 1;
+  T farthest_positive = -std::numeric_limits<T>::infinity();
+  T unused = std::numeric_limits<T>::infinity();
+  value_min_max(row, a.class_begin, a.index, unused, farthest_positive);
+  value_min_max(row, a.index + 1, a.class_end, unused, farthest_positive);
   const RowExtremes<T> r = row_extremes(row, a);
-  const T positive_value = hard_positive.count > 0 ? hard_positive.value : r.minimum;
+  const T positive_value = has_positives ? farthest_positive : r.minimum;
   const T negative_value = r.has_negatives ? r.smallest_negative : r.maximum;
 
   const T margin = static_cast<T>(options.margin);
@@ -43,6 +47,8 @@ T hard_anchor(const T* row, const Anchor& a, const HardOptions& options, T grad_
     grad_z = z + margin >= T(0) ? grad_term : T(0);  // the hinge passes at exactly 0
   }
   if (grad_z == T(0)) return term;
+  const Extreme<T> hard_positive =  // count 0: no positive
+      has_positives ? located_positives(row, a, farthest_positive) : Extreme<T>{};
   route_masked_extreme(*weights, row, a, hard_positive, Members::kPositives, r.minimum, grad_z);
   const Extreme<T> hard_negative =  // count 0: no negative
       r.has_negatives ? located_negatives(row, a, r.smallest_negative) : Extreme<T>{};

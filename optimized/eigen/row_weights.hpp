@@ -6,7 +6,6 @@
 #include <limits>
 #include <vector>
 
-#include "optimized/eigen/row_reductions.hpp"
 #include "optimized/eigen/types.hpp"
 #include "optimized/eigen/value_scans.hpp"
 
@@ -155,6 +154,15 @@ Extreme<T> located_negatives(const T* row, const Anchor& a, T value) {
   Extreme<T> e{value};
   locate(row, 0, a.class_begin, &value, 1, &e);
   locate(row, a.class_end, a.batch, &value, 1, &e);
+  return e;
+}
+
+// The same for its positives.
+template <class T>
+Extreme<T> located_positives(const T* row, const Anchor& a, T value) {
+  Extreme<T> e{value};
+  locate(row, a.class_begin, a.index, &value, 1, &e);
+  locate(row, a.index + 1, a.class_end, &value, 1, &e);
   return e;
 }
 

@@ -59,12 +59,12 @@ void semihard_by_scans(const T* row, const Anchor& a, T largest, bool ties,
     thresholds.push_back(row[j]);
   }
   const auto n = static_cast<Index>(columns.size());
-  std::vector<T>& minima = scratch.minima;
+  auto& minima = scratch.minima;
   minima.assign(columns.size(), std::numeric_limits<T>::infinity());
   value_min_above(row, 0, a.class_begin, thresholds.data(), n, minima.data());
   value_min_above(row, a.class_end, a.batch, thresholds.data(), n, minima.data());
-  outside.assign(columns.size(), Extreme<T>{});
-  for (std::size_t k = 0; k < columns.size(); ++k) outside[k] = {minima[k], ties ? 0 : 1, -1};
+  outside.clear();
+  for (const T value : minima) outside.push_back({value, ties ? 0 : 1, -1});
   if (ties) {
     locate(row, 0, a.class_begin, minima.data(), n, outside.data());
     locate(row, a.class_end, a.batch, minima.data(), n, outside.data());

@@ -1,19 +1,30 @@
-// Extremes of a distance row in two cheap passes instead of one costly one: first the values
-// alone (a compare, a select and a min per packet and target), then, only for the values whose
-// gradient is routed, their ties (how many entries equal the value, and the first of them) by a
-// pass that only tests equality. row_reductions.hpp carries value, count and first index through
-// every packet (about ten instructions per packet and extreme), which made the miners a third of
-// an eigen call at B = 1024. Both give the same Extreme: see eigen_scans_test.cpp.
+// The extremes the miners need over ranges of a distance row, in two cheap passes: first the
+// values alone (a compare, a select and a min per packet and target), then, only for the values
+// whose gradient is routed, their ties (how many entries equal the value, and the first of them)
+// by a pass that only tests equality. Carrying value, count and first index through every packet
+// instead (about ten instructions per packet and extreme) made the miners a third of an eigen
+// call at B = 1024. Vectorized with Eigen's packet primitives: the compiler will not vectorize a
+// floating-point min/max reduction by itself without fast-math, which would break Inf handling.
+// Rows never contain NaN here (a NaN anywhere in D is handled before mining).
 #pragma once
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
-#include "optimized/eigen/row_reductions.hpp"
 #include "optimized/eigen/types.hpp"
 
 namespace tripletcheck::eigen {
+
+// An extreme value of some entries of a row, how many entries equal it (±0 alike), and the first
+// of them. count 0: no entry.
+template <class T>
+struct Extreme {
+  T value = T(0);
+  Index count = 0;
+  Index first = -1;
+};
 
 // Thresholds or targets handled by one pass: each keeps two packets in registers.
 constexpr Index kScanGroup = 4;
