@@ -1,10 +1,10 @@
 // The eigen miners find extremes in two passes (optimized/eigen/value_scans.hpp: values first,
-// then the ties of the values they route). They must give what one plain pass in column order
-// gives: the same value (±0 alike), the same number of tied entries and the same first one, or a
-// routed gradient is split among the wrong entries. Rows of 0..70 entries (shorter and longer
-// than a packet, odd ranges), drawn from a few values so that ties are the rule, with ±0 and ±Inf,
-// float32 and float64, up to 9 thresholds at a time (more than one group of kScanGroup).
-// RC_PARAMS replays failures.
+// then the ties of the values they route; value_scans_avx512.hpp in an AVX-512 build). They must
+// give what one plain pass in column order gives: the same value (±0 alike), the same number of
+// tied entries and the same first one, or a routed gradient is split among the wrong entries. Rows
+// of 0..70 entries (shorter and longer than a packet, odd ranges), drawn from a few values so that
+// ties are the rule, with ±0 and ±Inf, float32 and float64, up to 9 thresholds at a time (more than
+// one group of kScanGroup). RC_PARAMS replays failures.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>

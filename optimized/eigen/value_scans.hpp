@@ -3,8 +3,9 @@
 // whose gradient is routed, their ties (how many entries equal the value, and the first of them)
 // by a pass that only tests equality. Carrying value, count and first index through every packet
 // instead (about ten instructions per packet and extreme) made the miners a third of an eigen
-// call at B = 1024. Vectorized with Eigen's packet primitives: the compiler will not vectorize a
-// floating-point min/max reduction by itself without fast-math, which would break Inf handling.
+// call at B = 1024. Vectorized with Eigen's packet primitives (value_scans_avx512.hpp's mask
+// registers where the build targets AVX-512): the compiler will not vectorize a floating-point
+// min/max reduction by itself without fast-math, which would break Inf handling.
 // Rows never contain NaN here (a NaN anywhere in D is handled before mining).
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <type_traits>
 
 #include "optimized/eigen/types.hpp"
+#include "optimized/eigen/value_scans_avx512.hpp"
 
 namespace tripletcheck::eigen {
 
@@ -30,6 +32,15 @@ struct Extreme {
 constexpr Index kScanGroup = 4;
 
 namespace detail {
+
+// Whether the build's AVX-512 versions (value_scans_avx512.hpp) replace the packet loops below.
+template <class T>
+constexpr bool kAvx512 =
+#if defined(__AVX512F__)
+    std::is_same_v<T, float> || std::is_same_v<T, double>;
+#else
+    false;
+#endif
 
 template <class T>
 using PacketOf = typename Eigen::internal::packet_traits<T>::type;
@@ -129,6 +140,9 @@ void in_groups(Index n, Group&& group) {
 // The smallest and the largest entry of row[begin, end), values only (no NaN in rows here).
 template <class T>
 void value_min_max(const T* row, Index begin, Index end, T& minimum, T& maximum) {
+#if defined(__AVX512F__)
+  if constexpr (detail::kAvx512<T>) return avx512::min_max(row, begin, end, minimum, maximum);
+#endif
   namespace ei = Eigen::internal;
   constexpr Index kWidth = detail::kPacketWidth<T>;
   Index k = begin;
@@ -159,6 +173,11 @@ void value_min_max(const T* row, Index begin, Index end, T& minimum, T& maximum)
 template <class T>
 void value_min_above(const T* row, Index begin, Index end, const T* thresholds, Index n, T* mins) {
   detail::in_groups(n, [&](auto g, Index at) {
+#if defined(__AVX512F__)
+    if constexpr (detail::kAvx512<T>) {
+      return avx512::min_above<decltype(g)::value>(row, begin, end, thresholds + at, mins + at);
+    }
+#endif
     detail::min_above_group<decltype(g)::value>(row, begin, end, thresholds + at, mins + at);
   });
 }
@@ -168,6 +187,11 @@ void value_min_above(const T* row, Index begin, Index end, const T* thresholds, 
 template <class T>
 void locate(const T* row, Index begin, Index end, const T* targets, Index n, Extreme<T>* found) {
   detail::in_groups(n, [&](auto g, Index at) {
+#if defined(__AVX512F__)
+    if constexpr (detail::kAvx512<T>) {
+      return avx512::locate<decltype(g)::value>(row, begin, end, targets + at, found + at);
+    }
+#endif
     detail::locate_group<decltype(g)::value>(row, begin, end, targets + at, found + at);
   });
 }
