@@ -1,5 +1,6 @@
-// The eigen backend's only parallelism: a fixed list of tasks shared by a few std::threads, and
-// the float32 denormal flush that TF's CPU kernels run under.
+// The eigen backend's only parallelism: a fixed list of tasks shared by the calling thread and
+// helper threads it keeps between calls, and the float32 denormal flush that TF's CPU kernels run
+// under.
 #pragma once
 
 #include <cstdint>
