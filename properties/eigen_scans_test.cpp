@@ -4,7 +4,8 @@
 // tied entries and the same first one, or a routed gradient is split among the wrong entries. Rows
 // of 0..70 entries (shorter and longer than a packet, odd ranges), drawn from a few values so that
 // ties are the rule, with ±0 and ±Inf, float32 and float64, up to 9 thresholds at a time (more than
-// one group of kScanGroup). RC_PARAMS replays failures.
+// one group of kScanGroup). Both scan paths: the build's best and Eigen's packets (the same loops
+// where the build does not target AVX-512). RC_PARAMS replays failures.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -76,24 +77,24 @@ void expect_same(const Extreme<T>& located, const Extreme<T>& plain, const std::
   }
 }
 
-template <class T>
+template <class T, ScanPath kPath>
 void min_and_max_agree() {
   const Row<T> row = *rows<T>();
   RC_PRE(row.end > row.begin);
   const T* data = row.entries.data();
   T low = std::numeric_limits<T>::infinity();
   T high = -std::numeric_limits<T>::infinity();
-  value_min_max(data, row.begin, row.end, low, high);
+  value_min_max<kPath>(data, row.begin, row.end, low, high);
   const Extreme<T> plain_low = plain_pass<false>(row);
   const Extreme<T> plain_high = plain_pass<true>(row);
   Extreme<T> found[2] = {Extreme<T>{low}, Extreme<T>{high}};
   const T targets[2] = {low, high};
-  locate(data, row.begin, row.end, targets, 2, found);
+  locate<kPath>(data, row.begin, row.end, targets, 2, found);
   expect_same(found[0], plain_low, "minimum");
   expect_same(found[1], plain_high, "maximum");
 }
 
-template <class T>
+template <class T, ScanPath kPath>
 void minima_above_agree() {
   const Row<T> row = *rows<T>();
   const T* data = row.entries.data();
@@ -102,14 +103,14 @@ void minima_above_agree() {
       rc::gen::elementOf(row.entries.empty() ? std::vector<T>{T(1)} : row.entries));
   const auto n = static_cast<Index>(thresholds.size());
   std::vector<T> minima(thresholds.size(), std::numeric_limits<T>::infinity());
-  value_min_above(data, row.begin, row.end, thresholds.data(), n, minima.data());
+  value_min_above<kPath>(data, row.begin, row.end, thresholds.data(), n, minima.data());
   // The miners locate only the thresholds with an entry above them (the range's maximum says).
   std::vector<Extreme<T>> found;
   std::vector<T> targets;
   std::vector<Extreme<T>> plain;
   T low = std::numeric_limits<T>::infinity();
   T high = -std::numeric_limits<T>::infinity();
-  value_min_max(data, row.begin, row.end, low, high);
+  value_min_max<kPath>(data, row.begin, row.end, low, high);
   for (std::size_t g = 0; g < thresholds.size(); ++g) {
     const Extreme<T> e = plain_pass<false>(row, &thresholds[g]);
     RC_ASSERT((high > thresholds[g]) == (e.count > 0));
@@ -118,20 +119,36 @@ void minima_above_agree() {
     targets.push_back(minima[g]);
     found.push_back(Extreme<T>{minima[g]});
   }
-  locate(data, row.begin, row.end, targets.data(), static_cast<Index>(targets.size()),
-         found.data());
+  locate<kPath>(data, row.begin, row.end, targets.data(), static_cast<Index>(targets.size()),
+                found.data());
   for (std::size_t k = 0; k < found.size(); ++k) {
     expect_same(found[k], plain[k], "threshold " + std::to_string(k));
   }
 }
 
-RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsOnePlainPassFloat, ()) { min_and_max_agree<float>(); }
-RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsOnePlainPassDouble, ()) { min_and_max_agree<double>(); }
+RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsOnePlainPassFloat, ()) {
+  min_and_max_agree<float, ScanPath::kBest>();
+}
+RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsOnePlainPassDouble, ()) {
+  min_and_max_agree<double, ScanPath::kBest>();
+}
 RC_GTEST_PROP(EigenScans, MinimaAboveAndTiesAsOnePlainPassFloat, ()) {
-  minima_above_agree<float>();
+  minima_above_agree<float, ScanPath::kBest>();
 }
 RC_GTEST_PROP(EigenScans, MinimaAboveAndTiesAsOnePlainPassDouble, ()) {
-  minima_above_agree<double>();
+  minima_above_agree<double, ScanPath::kBest>();
+}
+RC_GTEST_PROP(EigenScans, PacketsMinMaxAndTiesAsOnePlainPassFloat, ()) {
+  min_and_max_agree<float, ScanPath::kPackets>();
+}
+RC_GTEST_PROP(EigenScans, PacketsMinMaxAndTiesAsOnePlainPassDouble, ()) {
+  min_and_max_agree<double, ScanPath::kPackets>();
+}
+RC_GTEST_PROP(EigenScans, PacketsMinimaAboveAndTiesAsOnePlainPassFloat, ()) {
+  minima_above_agree<float, ScanPath::kPackets>();
+}
+RC_GTEST_PROP(EigenScans, PacketsMinimaAboveAndTiesAsOnePlainPassDouble, ()) {
+  minima_above_agree<double, ScanPath::kPackets>();
 }
 
 }  // namespace

@@ -31,13 +31,18 @@ struct Extreme {
 // Thresholds or targets handled by one pass: each keeps two packets in registers.
 constexpr Index kScanGroup = 4;
 
+// Which loops a scan runs: the build's best (value_scans_avx512.hpp's where the build targets
+// AVX-512, Eigen's packets otherwise), or Eigen's packets whatever the build, so that the tests
+// check those too on an AVX-512 machine, where the miners never run them.
+enum class ScanPath { kBest, kPackets };
+
 namespace detail {
 
-// Whether the build's AVX-512 versions (value_scans_avx512.hpp) replace the packet loops below.
-template <class T>
+// Whether the AVX-512 versions (value_scans_avx512.hpp) replace the packet loops below.
+template <ScanPath kPath, class T>
 constexpr bool kAvx512 =
 #if defined(__AVX512F__)
-    std::is_same_v<T, float> || std::is_same_v<T, double>;
+    kPath == ScanPath::kBest && (std::is_same_v<T, float> || std::is_same_v<T, double>);
 #else
     false;
 #endif
@@ -138,10 +143,11 @@ void in_groups(Index n, Group&& group) {
 }  // namespace detail
 
 // The smallest and the largest entry of row[begin, end), values only (no NaN in rows here).
-template <class T>
+template <ScanPath kPath = ScanPath::kBest, class T>
 void value_min_max(const T* row, Index begin, Index end, T& minimum, T& maximum) {
 #if defined(__AVX512F__)
-  if constexpr (detail::kAvx512<T>) return avx512::min_max(row, begin, end, minimum, maximum);
+  if constexpr (detail::kAvx512<kPath, T>)
+    return avx512::min_max(row, begin, end, minimum, maximum);
 #endif
   namespace ei = Eigen::internal;
   constexpr Index kWidth = detail::kPacketWidth<T>;
@@ -170,11 +176,11 @@ void value_min_max(const T* row, Index begin, Index end, T& minimum, T& maximum)
 // For each of n thresholds, mins[i] = min(mins[i], smallest entry of row[begin, end) strictly
 // greater than thresholds[i]); values only: the caller knows from the largest entry whether one
 // exists (then a +Inf result is a genuine +Inf entry).
-template <class T>
+template <ScanPath kPath = ScanPath::kBest, class T>
 void value_min_above(const T* row, Index begin, Index end, const T* thresholds, Index n, T* mins) {
   detail::in_groups(n, [&](auto g, Index at) {
 #if defined(__AVX512F__)
-    if constexpr (detail::kAvx512<T>) {
+    if constexpr (detail::kAvx512<kPath, T>) {
       return avx512::min_above<decltype(g)::value>(row, begin, end, thresholds + at, mins + at);
     }
 #endif
@@ -184,11 +190,11 @@ void value_min_above(const T* row, Index begin, Index end, const T* thresholds, 
 
 // For each of n targets, adds the entries of row[begin, end) equal to targets[i] (±0 alike) to
 // found[i]: its count and first index. The value is the caller's (the target).
-template <class T>
+template <ScanPath kPath = ScanPath::kBest, class T>
 void locate(const T* row, Index begin, Index end, const T* targets, Index n, Extreme<T>* found) {
   detail::in_groups(n, [&](auto g, Index at) {
 #if defined(__AVX512F__)
-    if constexpr (detail::kAvx512<T>) {
+    if constexpr (detail::kAvx512<kPath, T>) {
       return avx512::locate<decltype(g)::value>(row, begin, end, targets + at, found + at);
     }
 #endif
