@@ -4,8 +4,9 @@
 // tied entries and the same first one, or a routed gradient is split among the wrong entries. Rows
 // of 0..70 entries (shorter and longer than a packet, odd ranges), drawn from a few values so that
 // ties are the rule, with ±0 and ±Inf, float32 and float64, up to 9 thresholds at a time (more than
-// one group of kScanGroup). Both scan paths: the build's best and Eigen's packets (the same loops
-// where the build does not target AVX-512). RC_PARAMS replays failures.
+// one group of kScanGroup). Each case checks both scan paths on the same row: the build's best and
+// Eigen's packets (the same loops where the build does not target AVX-512). RC_PARAMS replays
+// failures.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -77,10 +78,8 @@ void expect_same(const Extreme<T>& located, const Extreme<T>& plain, const std::
   }
 }
 
-template <class T, ScanPath kPath>
-void min_and_max_agree() {
-  const Row<T> row = *rows<T>();
-  RC_PRE(row.end > row.begin);
+template <ScanPath kPath, class T>
+void min_and_max_agree(const Row<T>& row) {
   const T* data = row.entries.data();
   T low = std::numeric_limits<T>::infinity();
   T high = -std::numeric_limits<T>::infinity();
@@ -90,17 +89,22 @@ void min_and_max_agree() {
   Extreme<T> found[2] = {Extreme<T>{low}, Extreme<T>{high}};
   const T targets[2] = {low, high};
   locate<kPath>(data, row.begin, row.end, targets, 2, found);
-  expect_same(found[0], plain_low, "minimum");
-  expect_same(found[1], plain_high, "maximum");
+  const std::string path = kPath == ScanPath::kBest ? "best path, " : "packets path, ";
+  expect_same(found[0], plain_low, path + "minimum");
+  expect_same(found[1], plain_high, path + "maximum");
 }
 
-template <class T, ScanPath kPath>
-void minima_above_agree() {
+template <class T>
+void min_and_max_agree_on_both_paths() {
   const Row<T> row = *rows<T>();
+  RC_PRE(row.end > row.begin);
+  min_and_max_agree<ScanPath::kBest>(row);
+  min_and_max_agree<ScanPath::kPackets>(row);
+}
+
+template <ScanPath kPath, class T>
+void minima_above_agree(const Row<T>& row, const std::vector<T>& thresholds) {
   const T* data = row.entries.data();
-  const auto thresholds = *rc::gen::container<std::vector<T>>(
-      *rc::gen::inRange<std::size_t>(1, 10),
-      rc::gen::elementOf(row.entries.empty() ? std::vector<T>{T(1)} : row.entries));
   const auto n = static_cast<Index>(thresholds.size());
   std::vector<T> minima(thresholds.size(), std::numeric_limits<T>::infinity());
   value_min_above<kPath>(data, row.begin, row.end, thresholds.data(), n, minima.data());
@@ -121,34 +125,33 @@ void minima_above_agree() {
   }
   locate<kPath>(data, row.begin, row.end, targets.data(), static_cast<Index>(targets.size()),
                 found.data());
+  const std::string path = kPath == ScanPath::kBest ? "best path, " : "packets path, ";
   for (std::size_t k = 0; k < found.size(); ++k) {
-    expect_same(found[k], plain[k], "threshold " + std::to_string(k));
+    expect_same(found[k], plain[k], path + "threshold " + std::to_string(k));
   }
 }
 
+template <class T>
+void minima_above_agree_on_both_paths() {
+  const Row<T> row = *rows<T>();
+  const auto thresholds = *rc::gen::container<std::vector<T>>(
+      *rc::gen::inRange<std::size_t>(1, 10),
+      rc::gen::elementOf(row.entries.empty() ? std::vector<T>{T(1)} : row.entries));
+  minima_above_agree<ScanPath::kBest>(row, thresholds);
+  minima_above_agree<ScanPath::kPackets>(row, thresholds);
+}
+
 RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsOnePlainPassFloat, ()) {
-  min_and_max_agree<float, ScanPath::kBest>();
+  min_and_max_agree_on_both_paths<float>();
 }
 RC_GTEST_PROP(EigenScans, MinMaxAndTiesAsOnePlainPassDouble, ()) {
-  min_and_max_agree<double, ScanPath::kBest>();
+  min_and_max_agree_on_both_paths<double>();
 }
 RC_GTEST_PROP(EigenScans, MinimaAboveAndTiesAsOnePlainPassFloat, ()) {
-  minima_above_agree<float, ScanPath::kBest>();
+  minima_above_agree_on_both_paths<float>();
 }
 RC_GTEST_PROP(EigenScans, MinimaAboveAndTiesAsOnePlainPassDouble, ()) {
-  minima_above_agree<double, ScanPath::kBest>();
-}
-RC_GTEST_PROP(EigenScans, PacketsMinMaxAndTiesAsOnePlainPassFloat, ()) {
-  min_and_max_agree<float, ScanPath::kPackets>();
-}
-RC_GTEST_PROP(EigenScans, PacketsMinMaxAndTiesAsOnePlainPassDouble, ()) {
-  min_and_max_agree<double, ScanPath::kPackets>();
-}
-RC_GTEST_PROP(EigenScans, PacketsMinimaAboveAndTiesAsOnePlainPassFloat, ()) {
-  minima_above_agree<float, ScanPath::kPackets>();
-}
-RC_GTEST_PROP(EigenScans, PacketsMinimaAboveAndTiesAsOnePlainPassDouble, ()) {
-  minima_above_agree<double, ScanPath::kPackets>();
+  minima_above_agree_on_both_paths<double>();
 }
 
 }  // namespace
