@@ -156,7 +156,7 @@ void locate(const T* row, Index begin, Index end, const T* targets, Found* found
     const Index n = end - k;
     const bool whole = n >= L::kWidth;
     const typename L::Vec v = whole ? L::load(row + k) : L::load_first(row + k, n, target[0]);
-    const typename L::Mask valid = whole ? static_cast<typename L::Mask>(~0u) : L::first_lanes(n);
+    const typename L::Mask valid = whole ? L::kAll : L::first_lanes(n);
     typename L::Mask equal[G];
     std::uint32_t any = 0;
     for (Index g = 0; g < G; ++g) {
