@@ -128,17 +128,7 @@ unsigned tile_strip(const DistanceInputs<T>& in, Index i0, Index rows, T* out) {
   const Index b = in.batch();
   unsigned nan = 0;
   for (Index c0 = 0; c0 < i0 + rows; c0 += kChunk) {
-    const Index width = chunk_product(in, i0, rows, c0, out + c0, b);
-    for (Index r = 0; r < rows; ++r) {
-      const Index end = std::min(c0 + width, i0 + r + 1);  // columns j <= i
-      if (end > c0) nan |= finish_row(in, i0 + r, out + r * b + c0, c0, end - c0);
-    }
-  }
-  for (Index r = 0; r < rows; ++r) {
-    T& diagonal = out[r * b + i0 + r];
-    // TF multiplies by (1 − I): Inf·0 = NaN, and −0.0 (S_raw < 0) keeps its sign.
-    if (in.metric != Metric::kAngular) diagonal = diagonal * T(0);
-    nan |= std::isnan(diagonal) ? 1u : 0u;
+    nan |= strip_chunk(in, i0, rows, c0, out + c0, b).nan;
   }
   return nan;
 }
@@ -193,6 +183,27 @@ ConstRowMap<T> DistanceInputs<T>::source() const {
 }
 
 template <class T>
+StripChunk strip_chunk(const DistanceInputs<T>& in, Index i0, Index rows, Index c0, T* out,
+                       Index stride) {
+  const Index width = chunk_product(in, i0, rows, c0, out, stride);
+  unsigned nan = 0;
+  for (Index r = 0; r < rows; ++r) {
+    const Index i = i0 + r;
+    const Index end = std::min(c0 + width, i + 1);  // columns j <= i
+    if (end <= c0) continue;
+    T* const row = out + r * stride;
+    nan |= finish_row(in, i, row, c0, end - c0);
+    if (i < c0 + width) {
+      T& diagonal = row[i - c0];
+      // TF multiplies by (1 − I): Inf·0 = NaN, and −0.0 (S_raw < 0) keeps its sign.
+      if (in.metric != Metric::kAngular) diagonal = diagonal * T(0);
+      nan |= std::isnan(diagonal) ? 1u : 0u;
+    }
+  }
+  return {width, nan != 0};
+}
+
+template <class T>
 bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows,
                    const Parallelism& how) {
   const Index b = in.batch();
@@ -230,6 +241,8 @@ template struct DistanceInputs<double>;
 template bool whole_distances(const DistanceInputs<float>&, RowMatrix<float>&, const Parallelism&);
 template bool whole_distances(const DistanceInputs<double>&, RowMatrix<double>&,
                               const Parallelism&);
+template StripChunk strip_chunk(const DistanceInputs<float>&, Index, Index, Index, float*, Index);
+template StripChunk strip_chunk(const DistanceInputs<double>&, Index, Index, Index, double*, Index);
 template bool distance_rows(const DistanceInputs<float>&, Index, Index, float*, const Parallelism&);
 template bool distance_rows(const DistanceInputs<double>&, Index, Index, double*,
                             const Parallelism&);

@@ -35,6 +35,19 @@ struct DistanceInputs {
 // (docs/SEMANTICS.md §5.1). D is exactly symmetric (each pair is computed once, in the GEMM of
 // the row tile of max(i, j)).
 
+// One GEMM chunk of a row tile's strip (each entry D[i][j], j <= i, belongs to exactly one: the
+// chunk at c0 = ⌊j / kChunk⌋·kChunk of the row tile of i): the entries j <= i of the rows
+// [i0, i0 + rows) (i0 a multiple of kTile) for the columns [c0, c0 + width), into `out` (row
+// stride `stride` >= width); entries j > i hold unfinished GEMM values. Every path to D goes
+// through these chunks, which is what makes their values agree bit for bit.
+struct StripChunk {
+  Index width = 0;
+  bool nan = false;  // some entry j <= i is NaN
+};
+template <class T>
+StripChunk strip_chunk(const DistanceInputs<T>& in, Index i0, Index rows, Index c0, T* out,
+                       Index stride);
+
 // The whole B×B matrix; returns whether some entry is NaN.
 template <class T>
 bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how);

@@ -11,33 +11,6 @@
 #include "optimized/eigen/semihard_mining.hpp"
 
 namespace tripletcheck::eigen {
-namespace {
-
-// Entries of D that TF masks by multiplication (the diagonal, S_raw <= 0): a finite weight gives
-// exactly 0 there, a non-finite one 0·Inf = NaN, which tf.maximum passes on where S_raw >= 0
-// (D = +0) and blocks where S_raw < 0 (D = −0).
-template <class T>
-T masked_weight(T w, T distance) {
-  return std::isfinite(w) || std::signbit(distance) ? T(0) : std::numeric_limits<T>::quiet_NaN();
-}
-
-template <class T>
-T scaled_weight(WeightScaling scaling, T w, T distance, bool diagonal) {
-  switch (scaling) {
-    case WeightScaling::kNone:
-      return w;
-    case WeightScaling::kEuclidean:
-      // TF: (0.5·w)/sqrt(S) into S_raw, then 2·(…) from the expanded formula: w/D.
-      return !diagonal && distance > T(0) ? w / distance : masked_weight(w, distance);
-    case WeightScaling::kSquaredEuclidean:
-      return !diagonal && distance > T(0) ? w : masked_weight(w, distance);
-    case WeightScaling::kAngular:
-      return std::signbit(distance) ? T(0) : w;
-  }
-  return w;
-}
-
-}  // namespace
 
 template <class T>
 Mining<T>::Mining(const LossSpec& spec, const Classes& classes, Index b, WeightSink<T>& sink)

@@ -2,7 +2,9 @@
 // passed through the metric's element-wise backward (W') into the form the backward pass takes.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "optimized/eigen/classes.hpp"
@@ -14,13 +16,37 @@
 namespace tripletcheck::eigen {
 
 // The element-wise part of the distance backward, applied per entry as W leaves the miner.
-// "Masked": 0 for a finite weight; TF's 0·NaN = NaN for a non-finite one (mining.cpp).
+// "Masked": 0 for a finite weight; TF's 0·NaN = NaN for a non-finite one (masked_weight).
 enum class WeightScaling {
   kNone,              // precomputed distances: W = dLoss/dD is the result
   kEuclidean,         // L2: W/D off the diagonal where D > 0 (S_raw > 0), else masked
   kSquaredEuclidean,  // squared-L2: W off the diagonal where D > 0, else masked
   kAngular,           // W where TF's clamp passed the gradient (D is not −0.0), else 0
 };
+
+// Entries of D that TF masks by multiplication (the diagonal, S_raw <= 0): a finite weight gives
+// exactly 0 there, a non-finite one 0·Inf = NaN, which tf.maximum passes on where S_raw >= 0
+// (D = +0) and blocks where S_raw < 0 (D = −0).
+template <class T>
+T masked_weight(T w, T distance) {
+  return std::isfinite(w) || std::signbit(distance) ? T(0) : std::numeric_limits<T>::quiet_NaN();
+}
+
+template <class T>
+T scaled_weight(WeightScaling scaling, T w, T distance, bool diagonal) {
+  switch (scaling) {
+    case WeightScaling::kNone:
+      return w;
+    case WeightScaling::kEuclidean:
+      // TF: (0.5·w)/sqrt(S) into S_raw, then 2·(…) from the expanded formula: w/D.
+      return !diagonal && distance > T(0) ? w / distance : masked_weight(w, distance);
+    case WeightScaling::kSquaredEuclidean:
+      return !diagonal && distance > T(0) ? w : masked_weight(w, distance);
+    case WeightScaling::kAngular:
+      return std::signbit(distance) ? T(0) : w;
+  }
+  return w;
+}
 
 template <class T>
 struct WeightSink {
@@ -50,6 +76,9 @@ class Mining {
   // Mines the anchors [first, last) from their rows of D, `rows` holding row first on (stride B,
   // no NaN). `first` is a multiple of kMiningRows. A kDense sink takes the whole batch at once.
   void rows(const T* rows, Index first, Index last, const Parallelism& how);
+
+  // Records the term of an anchor mined elsewhere (tile_mining.hpp), in place of rows().
+  void record(Index anchor, double term) { anchor_sum_[static_cast<std::size_t>(anchor)] = term; }
 
   // The loss (docs/SEMANTICS.md §3.5 or §4.4) once every anchor is mined, rounded to T. Semihard
   // divides by classes.num_positive_pairs (0/0 = NaN when there is none).
