@@ -1,12 +1,15 @@
-// The eigen backend mines a large batch a block of distance rows at a time (issue 17): every bit
-// of the loss and the gradient must be what the whole B×B matrix gives, for every block size and
-// thread count. Batches of 385..1300 rows (two to four blocks of 384), D up to 64, ties and
-// duplicates from a coarse lattice or arbitrary coordinates whose distances round (a block that
-// computed its upper part as X_block·X_Jᵀ instead of from the later tiles' own GEMM chunks fails
-// within 10 cases), every label structure from all-distinct to one class (which takes the dense
-// backward, i.e. the whole matrix, whatever the block size), both losses, all metrics, float32
-// and float64, with and without the gradient, now and then a NaN or Inf coordinate (the blocks
-// meet the NaN in a later block than the first). RC_PARAMS replays failures.
+// The eigen backend mines a large batch without holding D (issue 17): from the GEMM's tiles
+// (tile_mining.hpp) where classes are small, else a block of distance rows at a time; every bit of
+// the loss and the gradient must be what the whole B×B matrix gives, for every block size and
+// thread count. Batches of 385..1300 rows (two to four blocks of 384), D up to 64, with
+// coordinates of three kinds: a coarse lattice (exact distances full of ties: most anchors are
+// left to the rows), arbitrary ones whose distances round (a block that computed its upper part
+// as X_block·X_Jᵀ instead of from the later tiles' own GEMM chunks fails within 10 cases), and a
+// fine lattice with a few duplicated samples (exact, rare ties, most of them of two: the tiles
+// route those themselves). Every label structure from all-distinct to one class (which takes the
+// dense backward, i.e. the whole matrix, whatever the block size), both losses, all metrics,
+// float32 and float64, with and without the gradient, now and then a NaN or Inf coordinate (the
+// blocks meet the NaN in a later block than the first). RC_PARAMS replays failures.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -59,15 +62,27 @@ struct Batch {
   std::vector<std::int64_t> labels;
   std::int64_t per_class = 0;
   bool non_finite = false;
-  bool lattice = false;
+  enum class Coordinates { kCoarseLattice, kArbitrary, kFineLatticeWithDuplicates };
+  Coordinates coordinates = Coordinates::kArbitrary;
 };
+
+std::string to_string(Batch::Coordinates c) {
+  switch (c) {
+    case Batch::Coordinates::kCoarseLattice:
+      return "coarse lattice (ties)";
+    case Batch::Coordinates::kArbitrary:
+      return "arbitrary coordinates (rounding)";
+    case Batch::Coordinates::kFineLatticeWithDuplicates:
+      return "fine lattice with duplicates (ties of two)";
+  }
+  return "?";
+}
 
 // What RapidCheck prints of a failing case (the coordinates would be thousands of numbers; the
 // seed in RC_PARAMS replays them).
 void showValue(const Batch& batch, std::ostream& os) {
   os << "B = " << batch.b << ", D = " << batch.dim << ", " << batch.per_class << " per class, "
-     << (batch.lattice ? "lattice coordinates" : "arbitrary coordinates")
-     << (batch.non_finite ? ", one NaN or Inf" : "");
+     << to_string(batch.coordinates) << (batch.non_finite ? ", one NaN or Inf" : "");
 }
 
 rc::Gen<Batch> gen_batch() {
@@ -75,19 +90,35 @@ rc::Gen<Batch> gen_batch() {
     Batch batch;
     batch.b = *rc::gen::inRange<std::int64_t>(385, 1301);
     batch.dim = *rc::gen::inRange<std::int64_t>(1, 65);
-    // Coordinates on a lattice of 1/8 on ±2 (exact distances, full of ties) or arbitrary
-    // doubles (distances that round, so that a GEMM summing in another order shows).
-    batch.lattice = *rc::gen::arbitrary<bool>();
+    // Coordinates on a lattice of 1/8 on ±2 (exact distances, full of ties), arbitrary doubles
+    // (distances that round, so that a GEMM summing in another order shows), or a lattice of
+    // 1/64 on ±1 (squared distances below 2^18 units: exact in float32 too, so two duplicated
+    // samples are at exactly equal distances from every anchor).
+    batch.coordinates =
+        *rc::gen::element(Batch::Coordinates::kCoarseLattice, Batch::Coordinates::kArbitrary,
+                          Batch::Coordinates::kFineLatticeWithDuplicates);
     const auto n = static_cast<std::size_t>(batch.b * batch.dim);
-    if (batch.lattice) {
-      const auto steps = *rc::gen::container<std::vector<int>>(n, rc::gen::inRange(-16, 17));
-      batch.x.assign(steps.begin(), steps.end());
-      for (double& v : batch.x) v /= 8;
-    } else {
+    if (batch.coordinates == Batch::Coordinates::kArbitrary) {
       const auto raw =
           *rc::gen::container<std::vector<std::int32_t>>(n, rc::gen::arbitrary<std::int32_t>());
       batch.x.resize(n);
       for (std::size_t k = 0; k < n; ++k) batch.x[k] = raw[k] / 2147483648.0;
+    } else {
+      const bool coarse = batch.coordinates == Batch::Coordinates::kCoarseLattice;
+      const int steps = coarse ? 16 : 64;
+      const auto raw =
+          *rc::gen::container<std::vector<int>>(n, rc::gen::inRange(-steps, steps + 1));
+      batch.x.assign(raw.begin(), raw.end());
+      for (double& v : batch.x) v /= coarse ? 8 : 64;
+    }
+    if (batch.coordinates == Batch::Coordinates::kFineLatticeWithDuplicates) {
+      const auto copies = *rc::gen::inRange(1, 40);
+      for (int k = 0; k < copies; ++k) {
+        const auto from = *rc::gen::inRange<std::int64_t>(0, batch.b);
+        const auto to = *rc::gen::inRange<std::int64_t>(0, batch.b);
+        std::copy_n(batch.x.begin() + from * batch.dim, batch.dim,
+                    batch.x.begin() + to * batch.dim);
+      }
     }
     if (*rc::gen::weightedElement<int>({{9, 0}, {1, 1}}) == 1) {
       const auto at = *rc::gen::inRange<std::size_t>(0, n);
@@ -140,7 +171,7 @@ RC_GTEST_PROP(EigenBlocks, EveryBlockSizeAndThreadCountGivesTheWholeMatrixBits, 
          : batch.per_class == batch.b / 3 ? std::string("B/3 per class")
                                           : std::to_string(batch.per_class) + " per class");
   if (batch.non_finite) RC_TAG("a NaN or Inf coordinate");
-  RC_TAG(batch.lattice ? "lattice (ties)" : "rounding");
+  RC_TAG(to_string(batch.coordinates));
   LossSpec spec;
   spec.loss = *rc::gen::element(Loss::kHard, Loss::kSemiHard);
   spec.soft = spec.loss == Loss::kHard && *rc::gen::arbitrary<bool>();

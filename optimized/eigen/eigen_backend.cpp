@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 #include <type_traits>
 
@@ -16,6 +17,7 @@
 #include "optimized/eigen/mining.hpp"
 #include "optimized/eigen/simd.hpp"
 #include "optimized/eigen/threading.hpp"
+#include "optimized/eigen/tile_mining.hpp"
 #include "optimized/eigen/types.hpp"
 #include "optimized/eigen/weight_matrix.hpp"
 
@@ -44,10 +46,18 @@ constexpr double kSparseCost = 2.0;
 // that outweighs the doubled GEMM from B = 2048 on. Measured (semi-hard fwd+bwd, float32, D = 128,
 // K = 4, 2 threads; whole / blocks of 384 / 768 / 1536 rows): B = 1024 5.4 / 7.9 / 5.9 / - ms;
 // 2048 21.6 / 21.9 / 19.6 / 20.7 ms; 4096 135 / - / 76 / - ms; 8192 379 / 297 / 275 / 305 ms;
-// 16384 1734 / - / 1338 / 1455 ms.
+// 16384 1734 / - / 1338 / 1455 ms. (Batches that tile mining takes, below, use blocks only for
+// the few anchors it leaves.)
 constexpr double kWholeMatrixBytes = 16.0 * 1024 * 1024;
 constexpr Index kBlockRows = 2 * eigen::kChunk;
 constexpr double kRowBlockBytes = 256.0 * 1024 * 1024;
+
+// Past this size of D, batches of small classes are mined from the GEMM's tiles (tile_mining.hpp):
+// each pair's dot product once, no row of D held, no mirror image; its extremes carry counts and
+// columns, which costs more per entry than the row scans. Side by side (fwd+bwd, float32,
+// D = 128, K = 4, 2 threads, whole matrix / tiles): B = 1024 hard 1.95 / 1.92 ms, semi-hard
+// 2.45 / 2.69 ms; B = 2048 hard 7.5 / 5.8 ms, semi-hard 8.6 / 7.7 ms.
+constexpr double kTileMiningBytes = 8.0 * 1024 * 1024;
 
 // Rows of D held at once: the whole batch, or a multiple of kChunk (distance_rows' and the
 // miners' alignment). Depends on B, T and the backend's setting alone, never on the threads.
@@ -111,6 +121,35 @@ RowMatrix<T> sorted_distances(const DistanceView<T>& view, const Classes& classe
   return sorted;
 }
 
+// Mines the given tasks (ascending) from their rows of D, computed a block of rows at a time;
+// blocks without such a task are skipped. Returns whether some distance is NaN.
+template <class T>
+bool mine_row_tasks(const eigen::DistanceInputs<T>& inputs, const std::vector<Index>& tasks,
+                    Index block, eigen::Mining<T>& mining, const Parallelism& how) {
+  const Index b = inputs.batch();
+  std::vector<T> rows;
+  auto task = tasks.begin();
+  for (Index first = 0; first < b && task != tasks.end(); first += block) {
+    const Index last = std::min(b, first + block);
+    if (*task * eigen::kMiningRows >= last) continue;
+    rows.resize(static_cast<std::size_t>(block * b));
+    if (eigen::distance_rows(inputs, first, last, rows.data(), how)) return true;
+    // Runs of consecutive tasks in this block, each mined in one call.
+    while (task != tasks.end() && *task * eigen::kMiningRows < last) {
+      auto run_end = task + 1;
+      while (run_end != tasks.end() && *run_end == *(run_end - 1) + 1 &&
+             *run_end * eigen::kMiningRows < last) {
+        ++run_end;
+      }
+      const Index run_first = *task * eigen::kMiningRows;
+      const Index run_last = std::min(last, (*(run_end - 1) + 1) * eigen::kMiningRows);
+      mining.rows(rows.data() + (run_first - first) * b, run_first, run_last, how);
+      task = run_end;
+    }
+  }
+  return false;
+}
+
 template <class T>
 Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool gradient,
                          int threads, Index block_rows) {
@@ -142,21 +181,30 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
     // The dense backward multiplies by all of W': it needs the B×B matrix anyway.
     if (!sparse) block = b;
   }
+  // Mined from the tiles (tile_mining.hpp) where it applies and the whole matrix is not small.
+  const bool tiles = sink.form != WeightSink<T>::Form::kDense &&
+                     eigen::tile_mining_applies<T>(classes, b) &&
+                     (block < b || static_cast<double>(b * b) * sizeof(T) > kTileMiningBytes);
   // NaN anywhere in D (NaN or overflowing embeddings): see Capabilities below.
   RowMatrix<T> d;  // the whole matrix: D, then W' row by row (a dense sink)
   Result<T> result;
-  if (block == b) {
+  if (block == b && !tiles) {
     if (eigen::whole_distances(inputs, d, how)) return all_nan();
     sink.dense = d.data();
     result.loss = static_cast<double>(eigen::mine(spec, d.data(), b, classes, how, sink));
   } else {
     eigen::Mining<T> mining(spec, classes, b, sink);
-    std::vector<T> rows(static_cast<std::size_t>(block * b));
-    for (Index first = 0; first < b; first += block) {
-      const Index last = std::min(b, first + block);
-      if (eigen::distance_rows(inputs, first, last, rows.data(), how)) return all_nan();
-      mining.rows(rows.data(), first, last, how);
+    // Every task of kMiningRows anchors is mined from rows of D unless the tiles mined it.
+    std::vector<Index> row_tasks((b + eigen::kMiningRows - 1) / eigen::kMiningRows);
+    std::iota(row_tasks.begin(), row_tasks.end(), Index{0});
+    if (tiles) {
+      eigen::TileMiningResult mined = eigen::mine_tiles(inputs, spec, classes, mining, sink, how);
+      if (mined.nan) return all_nan();
+      row_tasks = std::move(mined.row_tasks);
+      // Few tasks are left, one here and there: the smallest blocks waste the least.
+      block = std::min(block, eigen::kChunk);
     }
+    if (mine_row_tasks(inputs, row_tasks, block, mining, how)) return all_nan();
     result.loss = static_cast<double>(mining.loss());
   }
   if (!gradient) return result;
@@ -222,8 +270,11 @@ class EigenBackend final : public TemplatedBackend<EigenBackend> {
                               std::to_string(static_cast<int>(kWholeMatrixBytes / (1 << 20))) +
                               " MiB, then blocks of " + std::to_string(kBlockRows) + " rows";
     return "Eigen GEMM distances (" + blocking +
-           "), O(B²) semi-hard mining (SIMD scans or radix sort), sparse or GEMM backward, " +
-           std::to_string(threads_) + " thread(s), " + eigen::simd_in_use();
+           "), O(B²) semi-hard mining (SIMD scans or radix sort; classes of up to " +
+           std::to_string(eigen::kTileMiningClassMax) + " mined from the GEMM tiles past " +
+           std::to_string(static_cast<int>(kTileMiningBytes / (1 << 20))) +
+           " MiB of D), sparse or GEMM backward, " + std::to_string(threads_) + " thread(s), " +
+           eigen::simd_in_use();
   }
   Capabilities capabilities() const override {
     Capabilities caps;
