@@ -333,10 +333,12 @@ class ChunkMiner {
   // The lanes of an anchor's row pass merged into its state.
   void fold(const Lanes& lanes, Index slot, Index i) {
     const auto at = static_cast<std::size_t>(slot * s_.stride + i);
-    // Most chunks hold nothing as extreme as what the anchor has seen: one reduction tells.
+    // Most chunks hold nothing as extreme as what the anchor has seen, or no member at all (a
+    // positive's columns, or negatives above a far positive): one reduction tells.
     const bool minimum = l_.minimum(slot);
     const T best = extreme_lane(lanes.value, minimum);
     if (minimum ? s_.value[at] < best : best < s_.value[at]) return;
+    if (best == (minimum ? kInf<T> : -kInf<T>)&&extreme_lane(lanes.count, false) == T(0)) return;
     alignas(64) T value[kWidth];
     alignas(64) T count[kWidth];
     alignas(64) T first[kWidth];
