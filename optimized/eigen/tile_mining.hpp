@@ -12,6 +12,10 @@
 // entry per chosen extreme, not equal to the row's shift term. Anchors outside that case (ties
 // to split, leaks to the shift, no positives or negatives to route to, an infinite distance) are
 // handed back and mined from their rows, which gives the same bits by construction.
+//
+// Files: tile_mining.cpp (the order of work), tile_chunk_miner.hpp (the passes over a chunk),
+// tile_lanes.hpp (their packet updates), tile_states.hpp (the extremes and their merging),
+// tile_anchor.hpp (an anchor's term and row of W from its extremes).
 #pragma once
 
 #include <vector>

@@ -1,0 +1,287 @@
+// The passes of tile mining over one GEMM chunk (tile_mining.hpp): along its rows (anchor i sees
+// D[i][j], j < i) and down its columns (anchor j sees the same entries), each updating one
+// worker's extremes (tile_states.hpp) a packet of entries at a time (tile_lanes.hpp).
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstddef>
+#include <type_traits>
+
+#include "optimized/eigen/tile_lanes.hpp"
+#include "optimized/eigen/tile_states.hpp"
+#include "optimized/eigen/types.hpp"
+
+// Extremes<Packet> and arrays of packets: the vector types' alignment attributes do not take part
+// in a template's identity, which is harmless here (Eigen's own PacketBlock warns alike).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+
+namespace tripletcheck::eigen::tiles {
+
+namespace ei = Eigen::internal;
+
+// The updates of one worker's states from one chunk: `e` holds the rows [i0, i0 + rows) of the
+// chunk at c0 (row stride kChunk), entries j <= i finished.
+template <class T>
+class ChunkMiner {
+  using P = typename ei::packet_traits<T>::type;
+  using M = lanes::Masks<P>;
+  using Mask = typename M::Mask;
+  using Lanes = lanes::Extremes<P>;
+  static constexpr Index kWidth = ei::packet_traits<T>::size;
+
+ public:
+  ChunkMiner(const Layout<T>& layout, AnchorStates<T>& states) : l_(layout), s_(states) {}
+
+  void chunk(const T* e, Index i0, Index rows, Index c0, Index width) {
+    for (Index r = 0; r < rows; ++r) along_row(e + r * kChunk, i0 + r, c0, width);
+    for (Index c = 0; c < width; c += kWidth) down_columns(e, i0, rows, c0, c, width);
+  }
+
+ private:
+  static P iota(Index first) { return ei::plset<P>(static_cast<T>(first)); }
+
+  // The smallest or largest lane. (Eigen's predux_min/max: GCC 12 sees an uninitialized
+  // variable in the AVX-512 extract intrinsics they use once inlined here, an error with -Werror.)
+  static T extreme_lane(const P& x, bool minimum) {
+    alignas(64) T lane[kWidth];
+    ei::pstoreu(lane, x);
+    T best = lane[0];
+    for (Index k = 1; k < kWidth; ++k)
+      best = minimum ? std::min(best, lane[k]) : std::max(best, lane[k]);
+    return best;
+  }
+
+  // The entries at `at` whose columns (lanes of jv) are below `limit`, NaN in the other lanes.
+  static P entries(const T* at, const P& jv, T limit) {
+    return M::select(M::less(jv, ei::pset1<P>(limit)), ei::ploadu<P>(at), ei::pset1<P>(kNaN<T>));
+  }
+
+  // Column j's lanes: negatives of anchor(s) `anchor` (lanes or broadcast), from class bounds.
+  static Mask negatives(const P& column, const P& begin, const P& end) {
+    return M::either(M::less(column, begin), M::less_equal(end, column));
+  }
+
+  // Anchor i over the chunk's columns j < i; then the diagonal, which only the row's minimum
+  // and maximum see.
+  void along_row(const T* row, Index i, Index c0, Index width) {
+    const Index n = std::min(width, i - c0);
+    if (n > 0) {
+      for_each_group([&](auto size, auto with_row, Index g) {
+        row_pass<size(), with_row()>(row, i, c0, n, g);
+      });
+    }
+    if (i < c0 + width) {
+      const auto at = static_cast<std::size_t>(i);
+      const T diagonal = row[i - c0];
+      s_.row_min[at] = std::min(s_.row_min[at], diagonal);
+      merge_max(s_.row_max[at], s_.row_max_count[at], diagonal, T(1));
+    }
+  }
+
+  // The entries of column packet c (anchors j = c0 + c + lane) from the tile's rows r >= r_first
+  // (those with some j < i = i0 + r): lanes past the chunk or on or above the diagonal are NaN.
+  struct ColumnPass {
+    Index j0;
+    Index r_first;
+    bool masked;
+    T column_end;
+    P jv;
+    P begin;
+    P end;
+  };
+
+  // Anchors j = c0 + c + lane over the entries D[i][j], i > j, of the tile's rows.
+  void down_columns(const T* e, Index i0, Index rows, Index c0, Index c, Index width) {
+    const Index j0 = c0 + c;
+    const Index r_first = std::max<Index>(0, j0 - i0 + 1);
+    if (r_first >= rows) return;
+    const ColumnPass pass{j0,
+                          r_first,
+                          j0 + kWidth > std::min(c0 + width, i0 + r_first),
+                          static_cast<T>(c0 + width),
+                          iota(j0),
+                          ei::ploadu<P>(l_.begin.data() + j0),
+                          ei::ploadu<P>(l_.end.data() + j0)};
+    for_each_group([&](auto size, auto with_row, Index g) {
+      column_pass<size(), with_row()>(e + c, i0, rows, pass, g);
+    });
+  }
+
+  // Calls f(G, kWithRow, g) for each pass over the entries: one per group g of up to kGroup
+  // positives (G of them, kept in registers), the first one also taking the row's extremes and
+  // slot 0 (and slot 1) — for hard, that pass alone (G = 0).
+  template <class F>
+  void for_each_group(F&& f) const {
+    const auto dispatch = [&](auto with_row, Index g) {
+      switch (l_.semihard ? std::min(kGroup, l_.positives - g * kGroup) : 0) {
+        case 0:
+          return f(std::integral_constant<Index, 0>(), with_row, g);
+        case 1:
+          return f(std::integral_constant<Index, 1>(), with_row, g);
+        case 2:
+          return f(std::integral_constant<Index, 2>(), with_row, g);
+        case 3:
+          return f(std::integral_constant<Index, 3>(), with_row, g);
+        default:
+          return f(std::integral_constant<Index, kGroup>(), with_row, g);
+      }
+    };
+    dispatch(std::true_type(), 0);
+    for (Index g = 1; g < l_.groups; ++g) dispatch(std::false_type(), g);
+  }
+
+  // Anchor i over the chunk's columns [c0, c0 + n): its smallest negatives strictly above its
+  // positives g·kGroup .. + G; with kWithRow, its row's extremes and slots 0 and 1.
+  template <Index G, bool kWithRow>
+  void row_pass(const T* row, Index i, Index c0, Index n, Index g) {
+    const auto at = static_cast<std::size_t>(i);
+    const P begin = ei::pset1<P>(l_.begin[at]);
+    const P end = ei::pset1<P>(l_.end[at]);
+    const T limit = static_cast<T>(c0 + n);
+    P low = ei::pset1<P>(kInf<T>);
+    P high = ei::pset1<P>(-kInf<T>);
+    P high_count = ei::pset1<P>(T(0));
+    Lanes slot0 = fresh(0);
+    Lanes slot1 = fresh(1);
+    P threshold[G > 0 ? G : 1];
+    Lanes above[G > 0 ? G : 1];
+    for (Index k = 0; k < G; ++k) {
+      const Index p = g * kGroup + k;
+      threshold[k] = ei::pset1<P>(l_.threshold[static_cast<std::size_t>(p * l_.stride + i)]);
+      above[k] = fresh(1 + p);
+    }
+    for (Index c = 0; c < n; c += kWidth) {
+      const P jv = iota(c0 + c);
+      const P d = c + kWidth <= n ? ei::ploadu<P>(row + c) : entries(row + c, jv, limit);
+      const Mask negative = negatives(jv, begin, end);
+      if constexpr (kWithRow) {
+        lanes::take_row(low, high, high_count, d);
+        lanes::take(slot0, d, negative, jv, l_.minimum(0));
+        // Columns j < i: not the anchor, so a positive wherever not a negative.
+        if (!l_.semihard) lanes::take(slot1, d, M::none_of(negative), jv, false);
+      }
+      for (Index k = 0; k < G; ++k) {
+        lanes::take(above[k], d, M::both(negative, M::less(threshold[k], d)), jv, true);
+      }
+    }
+    if constexpr (kWithRow) {
+      fold_values(low, high, high_count, i);
+      fold(slot0, 0, i);
+      if (!l_.semihard) fold(slot1, 1, i);
+    }
+    for (Index k = 0; k < G; ++k) fold(above[k], 1 + g * kGroup + k, i);
+  }
+
+  // The same for the anchors of a column pass, down the tile's rows (`e` at the pass's column).
+  template <Index G, bool kWithRow>
+  void column_pass(const T* e, Index i0, Index rows, const ColumnPass& pass, Index g) {
+    const Index j0 = pass.j0;
+    P low = ei::pset1<P>(kInf<T>);
+    P high = ei::pset1<P>(-kInf<T>);
+    P high_count = ei::pset1<P>(T(0));
+    Lanes slot0 = fresh(0);
+    Lanes slot1 = fresh(1);
+    if constexpr (kWithRow) {
+      low = ei::ploadu<P>(s_.row_min.data() + j0);
+      high = ei::ploadu<P>(s_.row_max.data() + j0);
+      high_count = ei::ploadu<P>(s_.row_max_count.data() + j0);
+      slot0 = load(0, j0);
+      if (!l_.semihard) slot1 = load(1, j0);
+    }
+    P threshold[G > 0 ? G : 1];
+    Lanes above[G > 0 ? G : 1];
+    for (Index k = 0; k < G; ++k) {
+      const Index p = g * kGroup + k;
+      threshold[k] = ei::ploadu<P>(l_.threshold.data() + p * l_.stride + j0);
+      above[k] = load(1 + p, j0);
+    }
+    for (Index r = pass.r_first; r < rows; ++r) {
+      const P i = ei::pset1<P>(static_cast<T>(i0 + r));
+      const T* at = e + r * kChunk;
+      const P d = pass.masked
+                      ? entries(at, pass.jv, std::min(pass.column_end, static_cast<T>(i0 + r)))
+                      : ei::ploadu<P>(at);
+      const Mask negative = negatives(i, pass.begin, pass.end);
+      if constexpr (kWithRow) {
+        lanes::take_row(low, high, high_count, d);
+        lanes::take(slot0, d, negative, i, l_.minimum(0));
+        if (!l_.semihard) lanes::take(slot1, d, M::none_of(negative), i, false);
+      }
+      for (Index k = 0; k < G; ++k) {
+        lanes::take(above[k], d, M::both(negative, M::less(threshold[k], d)), i, true);
+      }
+    }
+    if constexpr (kWithRow) {
+      ei::pstoreu(s_.row_min.data() + j0, low);
+      ei::pstoreu(s_.row_max.data() + j0, high);
+      ei::pstoreu(s_.row_max_count.data() + j0, high_count);
+      store(slot0, 0, j0);
+      if (!l_.semihard) store(slot1, 1, j0);
+    }
+    for (Index k = 0; k < G; ++k) store(above[k], 1 + g * kGroup + k, j0);
+  }
+
+  Lanes fresh(Index slot) const {
+    return {ei::pset1<P>(l_.minimum(slot) ? kInf<T> : -kInf<T>), ei::pset1<P>(T(0)),
+            ei::pset1<P>(T(-1)), ei::pset1<P>(T(-1))};
+  }
+  Lanes load(Index slot, Index j0) const {
+    const Index at = slot * s_.stride + j0;
+    return {ei::ploadu<P>(s_.value.data() + at), ei::ploadu<P>(s_.count.data() + at),
+            ei::ploadu<P>(s_.first.data() + at), ei::ploadu<P>(s_.last.data() + at)};
+  }
+  void store(const Lanes& lanes, Index slot, Index j0) {
+    const Index at = slot * s_.stride + j0;
+    ei::pstoreu(s_.value.data() + at, lanes.value);
+    ei::pstoreu(s_.count.data() + at, lanes.count);
+    ei::pstoreu(s_.first.data() + at, lanes.first);
+    ei::pstoreu(s_.last.data() + at, lanes.last);
+  }
+
+  // The lanes of an anchor's row pass merged into its state.
+  void fold(const Lanes& lanes, Index slot, Index i) {
+    const auto at = static_cast<std::size_t>(slot * s_.stride + i);
+    // Most chunks hold nothing as extreme as what the anchor has seen, or no member at all (a
+    // positive's columns, or negatives above a far positive): one reduction tells.
+    const bool minimum = l_.minimum(slot);
+    const T best = extreme_lane(lanes.value, minimum);
+    if (minimum ? s_.value[at] < best : best < s_.value[at]) return;
+    if (best == (minimum ? kInf<T> : -kInf<T>)&&extreme_lane(lanes.count, false) == T(0)) return;
+    alignas(64) T value[kWidth];
+    alignas(64) T count[kWidth];
+    alignas(64) T first[kWidth];
+    alignas(64) T last[kWidth];
+    ei::pstoreu(value, lanes.value);
+    ei::pstoreu(count, lanes.count);
+    ei::pstoreu(first, lanes.first);
+    ei::pstoreu(last, lanes.last);
+    ExtremeState<T> state{s_.value[at], s_.count[at], s_.first[at], s_.last[at]};
+    for (Index k = 0; k < kWidth; ++k) {
+      merge(state, {value[k], count[k], first[k], last[k]}, l_.minimum(slot));
+    }
+    s_.value[at] = state.value;
+    s_.count[at] = state.count;
+    s_.first[at] = state.first;
+    s_.last[at] = state.last;
+  }
+  void fold_values(const P& low, const P& high, const P& high_count, Index i) {
+    const auto at = static_cast<std::size_t>(i);
+    s_.row_min[at] = std::min(s_.row_min[at], extreme_lane(low, true));
+    if (extreme_lane(high, false) < s_.row_max[at]) return;
+    alignas(64) T value[kWidth];
+    alignas(64) T count[kWidth];
+    ei::pstoreu(value, high);
+    ei::pstoreu(count, high_count);
+    for (Index k = 0; k < kWidth; ++k)
+      merge_max(s_.row_max[at], s_.row_max_count[at], value[k], count[k]);
+  }
+
+  const Layout<T>& l_;
+  AnchorStates<T>& s_;
+};
+
+}  // namespace tripletcheck::eigen::tiles
+
+#pragma GCC diagnostic pop
