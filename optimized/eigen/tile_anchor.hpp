@@ -50,10 +50,11 @@ bool route(Touches<T>& touches, const ExtremeState<T>& e, T shift, T shift_count
   // and the rest goes to the row's entries equal to the shift, here the same entries.
   const bool leak = e.value == shift;
   if (leak && shift_count != e.count) return false;
-  const Index columns[2] = {
-      static_cast<Index>(std::min(e.first, e.count == T(1) ? e.first : e.last)),
-      static_cast<Index>(std::max(e.first, e.count == T(1) ? e.first : e.last))};
-  const Index n = e.count == T(1) ? 1 : 2;  // in column order, as for_each_tied visits them
+  // The entries in column order, as for_each_tied visits them.
+  const Index n = e.count == T(1) ? 1 : 2;
+  const T other = n == 1 ? e.first : e.last;
+  const Index columns[2] = {static_cast<Index>(std::min(e.first, other)),
+                            static_cast<Index>(std::max(e.first, other))};
   const T share = (T(1) / (leak ? batch : e.count)) * g;
   T taken = 0;
   for (Index k = 0; k < n; ++k) {

@@ -224,8 +224,9 @@ class ChunkMiner {
   }
 
   Lanes fresh(Index slot) const {
-    return {ei::pset1<P>(l_.minimum(slot) ? kInf<T> : -kInf<T>), ei::pset1<P>(T(0)),
-            ei::pset1<P>(T(-1)), ei::pset1<P>(T(-1))};
+    const ExtremeState<T> f = l_.fresh(slot);
+    return {ei::pset1<P>(f.value), ei::pset1<P>(f.count), ei::pset1<P>(f.first),
+            ei::pset1<P>(f.last)};
   }
   Lanes load(Index slot, Index j0) const {
     const Index at = slot * s_.stride + j0;
@@ -248,7 +249,8 @@ class ChunkMiner {
     const bool minimum = l_.minimum(slot);
     const T best = extreme_lane(lanes.value, minimum);
     if (minimum ? s_.value[at] < best : best < s_.value[at]) return;
-    if (best == (minimum ? kInf<T> : -kInf<T>)&&extreme_lane(lanes.count, false) == T(0)) return;
+    const bool untouched = best == l_.fresh(slot).value;
+    if (untouched && extreme_lane(lanes.count, false) == T(0)) return;
     alignas(64) T value[kWidth];
     alignas(64) T count[kWidth];
     alignas(64) T first[kWidth];
@@ -259,7 +261,7 @@ class ChunkMiner {
     ei::pstoreu(last, lanes.last);
     ExtremeState<T> state{s_.value[at], s_.count[at], s_.first[at], s_.last[at]};
     for (Index k = 0; k < kWidth; ++k) {
-      merge(state, {value[k], count[k], first[k], last[k]}, l_.minimum(slot));
+      merge(state, {value[k], count[k], first[k], last[k]}, minimum);
     }
     s_.value[at] = state.value;
     s_.count[at] = state.count;

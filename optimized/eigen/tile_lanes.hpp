@@ -37,33 +37,46 @@ struct Masks {
 };
 
 #if defined(__AVX512F__)
-template <>
-struct Masks<Eigen::internal::Packet16f> {
+// The AVX-512 forms for a packet type: its compare into a mask register, blend and masked add.
+struct Avx512Floats {
   using P = Eigen::internal::Packet16f;
   using Mask = __mmask16;
-  static Mask less(const P& a, const P& b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
-  static Mask less_equal(const P& a, const P& b) { return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ); }
-  static Mask equal(const P& a, const P& b) { return _mm512_cmp_ps_mask(a, b, _CMP_EQ_OQ); }
+  template <int kPredicate>
+  static Mask compare(const P& a, const P& b) {
+    return _mm512_cmp_ps_mask(a, b, kPredicate);
+  }
+  static P blend(Mask m, const P& b, const P& a) { return _mm512_mask_blend_ps(m, b, a); }
+  static P add_one(const P& x, Mask m) { return _mm512_mask_add_ps(x, m, x, _mm512_set1_ps(1)); }
+};
+struct Avx512Doubles {
+  using P = Eigen::internal::Packet8d;
+  using Mask = __mmask8;
+  template <int kPredicate>
+  static Mask compare(const P& a, const P& b) {
+    return _mm512_cmp_pd_mask(a, b, kPredicate);
+  }
+  static P blend(Mask m, const P& b, const P& a) { return _mm512_mask_blend_pd(m, b, a); }
+  static P add_one(const P& x, Mask m) { return _mm512_mask_add_pd(x, m, x, _mm512_set1_pd(1)); }
+};
+
+template <class Isa>
+struct Avx512Masks {
+  using P = typename Isa::P;
+  using Mask = typename Isa::Mask;
+  static Mask less(const P& a, const P& b) { return Isa::template compare<_CMP_LT_OQ>(a, b); }
+  static Mask less_equal(const P& a, const P& b) { return Isa::template compare<_CMP_LE_OQ>(a, b); }
+  static Mask equal(const P& a, const P& b) { return Isa::template compare<_CMP_EQ_OQ>(a, b); }
   static Mask both(Mask a, Mask b) { return static_cast<Mask>(a & b); }
   static Mask either(Mask a, Mask b) { return static_cast<Mask>(a | b); }
   static Mask none_of(Mask a) { return static_cast<Mask>(~a); }
-  static P select(Mask m, const P& a, const P& b) { return _mm512_mask_blend_ps(m, b, a); }
-  static P add_one(const P& x, Mask m) { return _mm512_mask_add_ps(x, m, x, _mm512_set1_ps(1)); }
+  static P select(Mask m, const P& a, const P& b) { return Isa::blend(m, b, a); }
+  static P add_one(const P& x, Mask m) { return Isa::add_one(x, m); }
 };
 
 template <>
-struct Masks<Eigen::internal::Packet8d> {
-  using P = Eigen::internal::Packet8d;
-  using Mask = __mmask8;
-  static Mask less(const P& a, const P& b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
-  static Mask less_equal(const P& a, const P& b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
-  static Mask equal(const P& a, const P& b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
-  static Mask both(Mask a, Mask b) { return static_cast<Mask>(a & b); }
-  static Mask either(Mask a, Mask b) { return static_cast<Mask>(a | b); }
-  static Mask none_of(Mask a) { return static_cast<Mask>(~a); }
-  static P select(Mask m, const P& a, const P& b) { return _mm512_mask_blend_pd(m, b, a); }
-  static P add_one(const P& x, Mask m) { return _mm512_mask_add_pd(x, m, x, _mm512_set1_pd(1)); }
-};
+struct Masks<Eigen::internal::Packet16f> : Avx512Masks<Avx512Floats> {};
+template <>
+struct Masks<Eigen::internal::Packet8d> : Avx512Masks<Avx512Doubles> {};
 #endif
 
 // The fields of an extreme over the entries seen so far, all in T's lanes: the value, how many

@@ -6,9 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstring>
 #include <limits>
-#include <type_traits>
 #include <utility>
 
 #include "optimized/eigen/semihard_mining.hpp"
@@ -112,14 +110,7 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
   const int workers = std::max(1, how.threads);
   std::vector<AnchorStates<T>> states;
   states.reserve(static_cast<std::size_t>(workers));
-  for (int w = 0; w < workers; ++w) states.emplace_back(layout.slots(), layout.stride);
-  // Fresh extremes: +Inf for minima, -Inf for maxima.
-  for (AnchorStates<T>& s : states) {
-    for (Index slot = 0; slot < layout.slots(); ++slot) {
-      std::fill(s.value.begin() + slot * s.stride, s.value.begin() + (slot + 1) * s.stride,
-                layout.minimum(slot) ? kInf<T> : -kInf<T>);
-    }
-  }
+  for (int w = 0; w < workers; ++w) states.emplace_back(layout);
   std::atomic<Index> next{0};
   parallel_for(how, workers, [&](Index w) {
     ChunkMiner<T> miner(layout, states[static_cast<std::size_t>(w)]);

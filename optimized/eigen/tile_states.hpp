@@ -55,34 +55,6 @@ void merge(ExtremeState<T>& a, const ExtremeState<T>& b, bool minimum) {
   }
 }
 
-// Which extremes a loss keeps, besides the row's minimum and maximum (values only: the fallbacks
-// and shift terms of TFA's masked max/min):
-//  * hard: the closest negative (slot 0, minimum) and the farthest positive (slot 1, maximum);
-//  * semi-hard: the largest negative (slot 0, maximum), and per positive p the smallest negative
-//    strictly above D[i][p] (slots 1 + p, minima).
-// Slot s of anchor a is at [s·stride + a] of each field.
-template <class T>
-struct AnchorStates {
-  AnchorStates(Index slots, Index anchors)
-      : stride(anchors),
-        row_min(static_cast<std::size_t>(anchors), kInf<T>),
-        row_max(static_cast<std::size_t>(anchors), -kInf<T>),
-        row_max_count(static_cast<std::size_t>(anchors), T(0)),
-        value(static_cast<std::size_t>(slots * anchors)),
-        count(static_cast<std::size_t>(slots * anchors), T(0)),
-        first(static_cast<std::size_t>(slots * anchors), T(-1)),
-        last(static_cast<std::size_t>(slots * anchors), T(-1)) {}
-
-  Index stride;
-  std::vector<T> row_min;
-  std::vector<T> row_max;
-  std::vector<T> row_max_count;  // entries equal to it: whom a leak to the shift term reaches
-  std::vector<T> value;
-  std::vector<T> count;
-  std::vector<T> first;
-  std::vector<T> last;
-};
-
 // What the chunk passes need of the batch, as T lanes.
 template <class T>
 struct Layout {
@@ -97,6 +69,44 @@ struct Layout {
 
   Index slots() const { return semihard ? 1 + groups * kGroup : 2; }
   bool minimum(Index slot) const { return semihard ? slot > 0 : slot == 0; }
+  // A slot's extreme before any entry: +Inf for minima, -Inf for maxima, nothing counted.
+  ExtremeState<T> fresh(Index slot) const {
+    return {minimum(slot) ? kInf<T> : -kInf<T>, T(0), T(-1), T(-1)};
+  }
+};
+
+// Which extremes a loss keeps, besides the row's minimum and maximum (values only: the fallbacks
+// and shift terms of TFA's masked max/min):
+//  * hard: the closest negative (slot 0, minimum) and the farthest positive (slot 1, maximum);
+//  * semi-hard: the largest negative (slot 0, maximum), and per positive p the smallest negative
+//    strictly above D[i][p] (slots 1 + p, minima).
+// Slot s of anchor a is at [s·stride + a] of each field.
+template <class T>
+struct AnchorStates {
+  // Every slot of every anchor fresh.
+  explicit AnchorStates(const Layout<T>& l)
+      : stride(l.stride),
+        row_min(static_cast<std::size_t>(stride), kInf<T>),
+        row_max(static_cast<std::size_t>(stride), -kInf<T>),
+        row_max_count(static_cast<std::size_t>(stride), T(0)),
+        value(static_cast<std::size_t>(l.slots() * stride)),
+        count(static_cast<std::size_t>(l.slots() * stride), T(0)),
+        first(static_cast<std::size_t>(l.slots() * stride), T(-1)),
+        last(static_cast<std::size_t>(l.slots() * stride), T(-1)) {
+    for (Index slot = 0; slot < l.slots(); ++slot) {
+      std::fill(value.begin() + slot * stride, value.begin() + (slot + 1) * stride,
+                l.fresh(slot).value);
+    }
+  }
+
+  Index stride;
+  std::vector<T> row_min;
+  std::vector<T> row_max;
+  std::vector<T> row_max_count;  // entries equal to it: whom a leak to the shift term reaches
+  std::vector<T> value;
+  std::vector<T> count;
+  std::vector<T> first;
+  std::vector<T> last;
 };
 
 // One anchor's extremes, merged over the workers.
@@ -115,9 +125,8 @@ void merge_anchor(const std::vector<AnchorStates<T>>& workers, const Layout<T>& 
   m.row_min = kInf<T>;
   m.row_max = -kInf<T>;
   m.row_max_count = 0;
-  m.slot.assign(static_cast<std::size_t>(slots), ExtremeState<T>{T(0), T(0), T(-1), T(-1)});
-  for (Index s = 0; s < slots; ++s)
-    m.slot[static_cast<std::size_t>(s)].value = l.minimum(s) ? kInf<T> : -kInf<T>;
+  m.slot.resize(static_cast<std::size_t>(slots));
+  for (Index s = 0; s < slots; ++s) m.slot[static_cast<std::size_t>(s)] = l.fresh(s);
   const auto at = static_cast<std::size_t>(a);
   for (const AnchorStates<T>& w : workers) {
     m.row_min = std::min(m.row_min, w.row_min[at]);
