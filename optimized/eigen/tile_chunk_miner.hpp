@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include "optimized/eigen/tile_lanes.hpp"
 #include "optimized/eigen/tile_states.hpp"
@@ -22,8 +23,10 @@ namespace tripletcheck::eigen::tiles {
 namespace ei = Eigen::internal;
 
 // The updates of one worker's states from one chunk: `e` holds the rows [i0, i0 + rows) of the
-// chunk at c0 (row stride kChunk), entries j <= i finished.
-template <class T>
+// chunk at c0 (row stride kChunk), entries j <= i finished. The loss is a template parameter:
+// the hard loss's second slot, decided at run time, kept four more packets live in the semi-hard
+// loops, past the 32 vector registers, and the states went through the stack on every entry.
+template <class T, bool kSemihard>
 class ChunkMiner {
   using P = typename ei::packet_traits<T>::type;
   using M = lanes::Masks<P>;
@@ -33,6 +36,8 @@ class ChunkMiner {
 
  public:
   ChunkMiner(const Layout<T>& layout, AnchorStates<T>& states) : l_(layout), s_(states) {}
+  // Slot 0: the hard loss's closest negative, or the semi-hard loss's largest negative.
+  static constexpr bool kSlot0Minimum = !kSemihard;
 
   void chunk(const T* e, Index i0, Index rows, Index c0, Index width) {
     for (Index r = 0; r < rows; ++r) along_row(e + r * kChunk, i0 + r, c0, width);
@@ -41,6 +46,66 @@ class ChunkMiner {
 
  private:
   static P iota(Index first) { return ei::plset<P>(static_cast<T>(first)); }
+
+  // f(k) for the constants k = 0 .. G − 1 (std::integral_constant).
+  template <Index G, class F>
+  static EIGEN_ALWAYS_INLINE void for_each_k(F&& f) {
+    for_each_of(f, std::make_integer_sequence<Index, G>());
+  }
+  template <class F, Index... K>
+  static EIGEN_ALWAYS_INLINE void for_each_of(F& f, std::integer_sequence<Index, K...>) {
+    (f(std::integral_constant<Index, K>()), ...);
+  }
+
+  // A pass's thresholds and the extremes above them, as members, not arrays: GCC kept arrays of
+  // packets on the stack and stored them on every entry.
+  struct Group {
+    P t0, t1, t2, t3;
+    Lanes a0, a1, a2, a3;
+    P b0, b1, b2, b3;  // a row pass's bars (take_reaching)
+    template <Index K>
+    P& threshold() {
+      return pick<K>(t0, t1, t2, t3);
+    }
+    template <Index K>
+    Lanes& above() {
+      return pick<K>(a0, a1, a2, a3);
+    }
+    template <Index K>
+    P& bar() {
+      return pick<K>(b0, b1, b2, b3);
+    }
+    template <Index K, class V>
+    static V& pick(V& v0, V& v1, V& v2, V& v3) {
+      static_assert(K < kGroup && kGroup == 4, "one member per threshold of a group");
+      if constexpr (K == 0) return v0;
+      if constexpr (K == 1) return v1;
+      if constexpr (K == 2) return v2;
+      if constexpr (K == 3) return v3;
+    }
+  };
+
+  // The updates of one extreme, each made only where some member entry of the packet is at least
+  // as extreme as `bar`: an entry short of the extreme it would update changes no value, count or
+  // column, and once an anchor has seen a chunk or two few packets hold such an entry, so the
+  // test (one compare) saves the update (seven instructions) on most packets, with the same states
+  // bit for bit. The bar is the extreme itself (a column pass: its lanes are the states) or, in a
+  // row pass, the anchor's state before the pass: its lanes start fresh, and fold ignores a lane
+  // that does not reach the state. Returns whether it updated.
+  static EIGEN_ALWAYS_INLINE bool take_reaching(Lanes& s, const P& d, const Mask& member,
+                                                const P& column, bool minimum, const P& bar) {
+    const Mask reach = M::both(member, minimum ? M::less_equal(d, bar) : M::less_equal(bar, d));
+    if (!M::any(reach)) return false;
+    lanes::take(s, d, member, column, minimum);
+    return true;
+  }
+  // The same for the row's minimum and maximum.
+  static EIGEN_ALWAYS_INLINE bool take_row_reaching(P& low, P& high, P& high_count, const P& d,
+                                                    const P& low_bar, const P& high_bar) {
+    if (!M::any(M::either(M::less(d, low_bar), M::less_equal(high_bar, d)))) return false;
+    lanes::take_row(low, high, high_count, d);
+    return true;
+  }
 
   // The smallest or largest lane. (Eigen's predux_min/max: GCC 12 sees an uninitialized
   // variable in the AVX-512 extract intrinsics they use once inlined here, an error with -Werror.)
@@ -115,7 +180,7 @@ class ChunkMiner {
   template <class F>
   void for_each_group(F&& f) const {
     const auto dispatch = [&](auto with_row, Index g) {
-      switch (l_.semihard ? std::min(kGroup, l_.positives - g * kGroup) : 0) {
+      switch (kSemihard ? std::min(kGroup, l_.positives - g * kGroup) : 0) {
         case 0:
           return f(std::integral_constant<Index, 0>(), with_row, g);
         case 1:
@@ -145,33 +210,63 @@ class ChunkMiner {
     P high_count = ei::pset1<P>(T(0));
     Lanes slot0 = fresh(0);
     Lanes slot1 = fresh(1);
-    P threshold[G > 0 ? G : 1];
-    Lanes above[G > 0 ? G : 1];
-    for (Index k = 0; k < G; ++k) {
+    Group group;
+    for_each_k<G>([&](auto k) {
       const Index p = g * kGroup + k;
-      threshold[k] = ei::pset1<P>(l_.threshold[static_cast<std::size_t>(p * l_.stride + i)]);
-      above[k] = fresh(1 + p);
+      group.template threshold<k>() =
+          ei::pset1<P>(l_.threshold[static_cast<std::size_t>(p * l_.stride + i)]);
+      group.template above<k>() = fresh(1 + p);
+      group.template bar<k>() =
+          ei::pset1<P>(s_.value[static_cast<std::size_t>((1 + p) * s_.stride + i)]);
+    });
+    P low_bar = low;
+    P high_bar = high;
+    P bar0 = slot0.value;
+    P bar1 = slot1.value;
+    if constexpr (kWithRow) {
+      low_bar = ei::pset1<P>(s_.row_min[at]);
+      high_bar = ei::pset1<P>(s_.row_max[at]);
+      bar0 = ei::pset1<P>(s_.value[at]);
+      if constexpr (!kSemihard)
+        bar1 = ei::pset1<P>(s_.value[static_cast<std::size_t>(s_.stride + i)]);
     }
-    for (Index c = 0; c < n; c += kWidth) {
-      const P jv = iota(c0 + c);
+    // Columns as T, stepped (exact: tile_mining_applies keeps them below 2^digits).
+    const P step = ei::pset1<P>(static_cast<T>(kWidth));
+    P jv = iota(c0);
+    // Which extremes some packet updated (bit 0: the row's, 1 + s: slot s); the others are fresh.
+    unsigned touched = 0;
+    for (Index c = 0; c < n; c += kWidth, jv = ei::padd(jv, step)) {
       const P d = c + kWidth <= n ? ei::ploadu<P>(row + c) : entries(row + c, jv, limit);
       const Mask negative = negatives(jv, begin, end);
       if constexpr (kWithRow) {
-        lanes::take_row(low, high, high_count, d);
-        lanes::take(slot0, d, negative, jv, l_.minimum(0));
+        touched |= take_row_reaching(low, high, high_count, d, low_bar, high_bar) ? 1u : 0u;
+        touched |= take_reaching(slot0, d, negative, jv, kSlot0Minimum, bar0) ? 2u : 0u;
         // Columns j < i: not the anchor, so a positive wherever not a negative.
-        if (!l_.semihard) lanes::take(slot1, d, M::none_of(negative), jv, false);
+        if constexpr (!kSemihard) {
+          touched |= take_reaching(slot1, d, M::none_of(negative), jv, false, bar1) ? 4u : 0u;
+        }
       }
-      for (Index k = 0; k < G; ++k) {
-        lanes::take(above[k], d, M::both(negative, M::less(threshold[k], d)), jv, true);
-      }
+      for_each_k<G>([&](auto k) {
+        const Mask member = M::both(negative, M::less(group.template threshold<k>(), d));
+        if (take_reaching(group.template above<k>(), d, member, jv, true,
+                          group.template bar<k>())) {
+          touched |= 1u << (2 + g * kGroup + k);
+        }
+      });
     }
+    if (touched == 0) return;
+    const auto slot_touched = [&](Index slot) { return (touched >> (1 + slot) & 1u) != 0; };
     if constexpr (kWithRow) {
-      fold_values(low, high, high_count, i);
-      fold(slot0, 0, i);
-      if (!l_.semihard) fold(slot1, 1, i);
+      if ((touched & 1u) != 0) fold_values(low, high, high_count, i);
+      if (slot_touched(0)) fold(slot0, 0, i);
+      if constexpr (!kSemihard) {
+        if (slot_touched(1)) fold(slot1, 1, i);
+      }
     }
-    for (Index k = 0; k < G; ++k) fold(above[k], 1 + g * kGroup + k, i);
+    for_each_k<G>([&](auto k) {
+      const Index slot = 1 + g * kGroup + k;
+      if (slot_touched(slot)) fold(group.template above<k>(), slot, i);
+    });
   }
 
   // The same for the anchors of a column pass, down the tile's rows (`e` at the pass's column).
@@ -188,39 +283,42 @@ class ChunkMiner {
       high = ei::ploadu<P>(s_.row_max.data() + j0);
       high_count = ei::ploadu<P>(s_.row_max_count.data() + j0);
       slot0 = load(0, j0);
-      if (!l_.semihard) slot1 = load(1, j0);
+      if constexpr (!kSemihard) slot1 = load(1, j0);
     }
-    P threshold[G > 0 ? G : 1];
-    Lanes above[G > 0 ? G : 1];
-    for (Index k = 0; k < G; ++k) {
+    Group group;
+    for_each_k<G>([&](auto k) {
       const Index p = g * kGroup + k;
-      threshold[k] = ei::ploadu<P>(l_.threshold.data() + p * l_.stride + j0);
-      above[k] = load(1 + p, j0);
-    }
-    for (Index r = pass.r_first; r < rows; ++r) {
-      const P i = ei::pset1<P>(static_cast<T>(i0 + r));
+      group.template threshold<k>() = ei::ploadu<P>(l_.threshold.data() + p * l_.stride + j0);
+      group.template above<k>() = load(1 + p, j0);
+    });
+    const P one = ei::pset1<P>(T(1));
+    P i = ei::pset1<P>(static_cast<T>(i0 + pass.r_first));
+    for (Index r = pass.r_first; r < rows; ++r, i = ei::padd(i, one)) {
       const T* at = e + r * kChunk;
       const P d = pass.masked
                       ? entries(at, pass.jv, std::min(pass.column_end, static_cast<T>(i0 + r)))
                       : ei::ploadu<P>(at);
       const Mask negative = negatives(i, pass.begin, pass.end);
       if constexpr (kWithRow) {
-        lanes::take_row(low, high, high_count, d);
-        lanes::take(slot0, d, negative, i, l_.minimum(0));
-        if (!l_.semihard) lanes::take(slot1, d, M::none_of(negative), i, false);
+        take_row_reaching(low, high, high_count, d, low, high);
+        take_reaching(slot0, d, negative, i, kSlot0Minimum, slot0.value);
+        if constexpr (!kSemihard)
+          take_reaching(slot1, d, M::none_of(negative), i, false, slot1.value);
       }
-      for (Index k = 0; k < G; ++k) {
-        lanes::take(above[k], d, M::both(negative, M::less(threshold[k], d)), i, true);
-      }
+      for_each_k<G>([&](auto k) {
+        Lanes& above = group.template above<k>();
+        const Mask member = M::both(negative, M::less(group.template threshold<k>(), d));
+        take_reaching(above, d, member, i, true, above.value);
+      });
     }
     if constexpr (kWithRow) {
       ei::pstoreu(s_.row_min.data() + j0, low);
       ei::pstoreu(s_.row_max.data() + j0, high);
       ei::pstoreu(s_.row_max_count.data() + j0, high_count);
       store(slot0, 0, j0);
-      if (!l_.semihard) store(slot1, 1, j0);
+      if constexpr (!kSemihard) store(slot1, 1, j0);
     }
-    for (Index k = 0; k < G; ++k) store(above[k], 1 + g * kGroup + k, j0);
+    for_each_k<G>([&](auto k) { store(group.template above<k>(), 1 + g * kGroup + k, j0); });
   }
 
   Lanes fresh(Index slot) const {
@@ -241,8 +339,9 @@ class ChunkMiner {
     ei::pstoreu(s_.last.data() + at, lanes.last);
   }
 
-  // The lanes of an anchor's row pass merged into its state.
-  void fold(const Lanes& lanes, Index slot, Index i) {
+  // The lanes of an anchor's row pass merged into its state. By value: a reference would take
+  // the address of the pass's extremes, and GCC then stored them to the stack on every entry.
+  void fold(Lanes lanes, Index slot, Index i) {
     const auto at = static_cast<std::size_t>(slot * s_.stride + i);
     // Most chunks hold nothing as extreme as what the anchor has seen, or no member at all (a
     // positive's columns, or negatives above a far positive): one reduction tells.
@@ -268,7 +367,7 @@ class ChunkMiner {
     s_.first[at] = state.first;
     s_.last[at] = state.last;
   }
-  void fold_values(const P& low, const P& high, const P& high_count, Index i) {
+  void fold_values(P low, P high, P high_count, Index i) {
     const auto at = static_cast<std::size_t>(i);
     s_.row_min[at] = std::min(s_.row_min[at], extreme_lane(low, true));
     if (extreme_lane(high, false) < s_.row_max[at]) return;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "optimized/eigen/semihard_mining.hpp"
@@ -112,8 +113,8 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
   states.reserve(static_cast<std::size_t>(workers));
   for (int w = 0; w < workers; ++w) states.emplace_back(layout);
   std::atomic<Index> next{0};
-  parallel_for(how, workers, [&](Index w) {
-    ChunkMiner<T> miner(layout, states[static_cast<std::size_t>(w)]);
+  const auto mine_strips = [&](auto semihard, Index w) {
+    ChunkMiner<T, semihard()> miner(layout, states[static_cast<std::size_t>(w)]);
     std::vector<T> scratch(static_cast<std::size_t>(kTile * kChunk));
     for (Index t = next++; t < tiles; t = next++) {
       const Index tile = tiles - 1 - t;
@@ -134,6 +135,13 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
         }
         miner.chunk(e, i0, rows, c0, width);
       }
+    }
+  };
+  parallel_for(how, workers, [&](Index w) {
+    if (layout.semihard) {
+      mine_strips(std::true_type(), w);
+    } else {
+      mine_strips(std::false_type(), w);
     }
   });
   if (nan) return {true, {}};
