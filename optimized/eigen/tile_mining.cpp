@@ -71,10 +71,24 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
   TileMiningResult result;
   std::atomic<bool> nan{false};
 
+  // Buffers are allocated here, on the calling thread, once per call: glibc gives a helper
+  // thread's frees back to the system at once, so buffers allocated in the tasks came back as
+  // fresh pages on every call (a third of the page faults of a B = 1024 call). Uninitialized: the
+  // passes use only the entries the GEMM writes.
+  const int workers = std::max(1, how.threads);
+  const std::unique_ptr<T[]> scratch(new T[static_cast<std::size_t>(workers * kTile * kChunk)]);
+
   // Semi-hard: the thresholds first, from the chunks holding pairs of one class; those chunks
-  // are kept for the main pass (about rows × kChunk entries per row tile).
-  // (Uninitialized: the passes use only the entries the GEMM writes; zeroing was 2% of a call.)
-  std::vector<std::unique_ptr<T[]>> kept(static_cast<std::size_t>(layout.semihard ? tiles : 0));
+  // are kept for the main pass (about rows × kChunk entries per row tile), tile t's from
+  // kept_at[t] on.
+  std::vector<Index> kept_at(static_cast<std::size_t>(tiles + 1), 0);
+  for (Index t = 0; layout.semihard && t < tiles; ++t) {
+    const Index i0 = t * kTile;
+    const Index chunks = (i0 - first_class_chunk(classes, i0)) / kChunk + 1;
+    kept_at[static_cast<std::size_t>(t + 1)] =
+        kept_at[static_cast<std::size_t>(t)] + chunks * std::min(kTile, b - i0) * kChunk;
+  }
+  std::unique_ptr<T[]> kept(new T[static_cast<std::size_t>(kept_at.back())]);
   if (layout.semihard) {
     layout.positives = largest_class - 1;
     layout.groups = (layout.positives + kGroup - 1) / kGroup;
@@ -85,9 +99,7 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
       const Index rows = std::min(kTile, b - i0);
       const Index first_chunk = first_class_chunk(classes, i0);
       const Index chunks = (i0 - first_chunk) / kChunk + 1;
-      auto& kept_tile = kept[static_cast<std::size_t>(t)];
-      kept_tile.reset(new T[static_cast<std::size_t>(chunks * rows * kChunk)]);
-      T* const buffer = kept_tile.get();
+      T* const buffer = kept.get() + kept_at[static_cast<std::size_t>(t)];
       for (Index k = 0; k < chunks; ++k) {
         T* out = buffer + k * rows * kChunk;
         if (strip_chunk(in, i0, rows, first_chunk + k * kChunk, out, kChunk).nan) nan = true;
@@ -111,28 +123,27 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
 
   // The main pass: every chunk of every strip, largest strips first, each worker into its own
   // states (merged per anchor below, in any order).
-  const int workers = std::max(1, how.threads);
   std::vector<AnchorStates<T>> states;
   states.reserve(static_cast<std::size_t>(workers));
   for (int w = 0; w < workers; ++w) states.emplace_back(layout);
   std::atomic<Index> next{0};
   const auto mine_strips = [&](auto semihard, Index w) {
     ChunkMiner<T, semihard()> miner(layout, states[static_cast<std::size_t>(w)]);
-    std::vector<T> scratch(static_cast<std::size_t>(kTile * kChunk));
+    T* const own = scratch.get() + w * kTile * kChunk;
     for (Index t = next++; t < tiles; t = next++) {
       const Index tile = tiles - 1 - t;
       const Index i0 = tile * kTile;
       const Index rows = std::min(kTile, b - i0);
       const Index kept_from = layout.semihard ? first_class_chunk(classes, i0) : i0 + rows;
       for (Index c0 = 0; c0 < i0 + rows; c0 += kChunk) {
-        const T* e = scratch.data();
+        const T* e = own;
         Index width = 0;
         if (c0 >= kept_from) {
-          e = kept[static_cast<std::size_t>(tile)].get() +
+          e = kept.get() + kept_at[static_cast<std::size_t>(tile)] +
               (c0 - kept_from) / kChunk * rows * kChunk;
           width = std::min(c0 + kChunk, i0 + rows) - c0;
         } else {
-          const StripChunk chunk = strip_chunk(in, i0, rows, c0, scratch.data(), kChunk);
+          const StripChunk chunk = strip_chunk(in, i0, rows, c0, own, kChunk);
           if (chunk.nan) nan = true;
           width = chunk.width;
         }
@@ -148,7 +159,7 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
     }
   });
   if (nan) return {true, {}};
-  kept.clear();
+  kept.reset();
 
   // Each anchor's term and row of W' from its extremes, a mining task at a time.
   const bool gradient = sink.form == WeightSink<T>::Form::kSparse;
