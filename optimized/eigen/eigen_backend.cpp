@@ -52,10 +52,12 @@ constexpr Index kBlockRows = 2 * eigen::kChunk;
 constexpr double kRowBlockBytes = 256.0 * 1024 * 1024;
 
 // Past this size of D, batches of small classes are mined from the GEMM's tiles (tile_mining.hpp):
-// each pair's dot product once, no row of D held, no mirror image; its extremes carry counts and
-// columns, which costs more per entry than the row scans. Side by side (fwd+bwd, float32,
-// D = 128, K = 4, 2 threads, whole matrix / tiles): B = 1024 hard 1.95 / 1.92 ms, semi-hard
-// 2.45 / 2.69 ms; B = 2048 hard 7.5 / 5.8 ms, semi-hard 8.6 / 7.7 ms.
+// each pair's dot product once, no row of D held, no mirror image. Below, the whole matrix is
+// still faster: its row scans are cheap per entry, and the tiles' per-pass set-up and early
+// updates (an anchor's first chunks move its extremes often) weigh more in a small batch. Side by
+// side (fwd+bwd, float32, D = 128, K = 4, 2 threads, whole matrix / tiles, fastest of 300 calls):
+// B = 1024 hard 1.33 / 1.42 ms, semi-hard 1.55 / 1.76 ms (earlier, before the tiles' screens:
+// B = 2048 hard 7.5 / 5.8 ms, semi-hard 8.6 / 7.7 ms, medians).
 constexpr double kTileMiningBytes = 8.0 * 1024 * 1024;
 
 // Rows of D held at once: the whole batch, or a multiple of kChunk (distance_rows' and the
