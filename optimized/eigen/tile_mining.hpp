@@ -7,11 +7,14 @@
 // A state is an extreme of the anchor's row over some members (its negatives, its positives, the
 // negatives strictly above one positive's distance): its value, its column, and whether another
 // entry ties with it. States merge in any order to the same result, so neither the threads nor
-// the order of the chunks changes a bit. The values are those of Mining::rows (the same chunks
-// make the same entries); the gradient is routed as row_weights.hpp does in the common case: one
-// entry per chosen extreme, not equal to the row's shift term. Anchors outside that case (ties
-// to split, leaks to the shift, no positives or negatives to route to, an infinite distance) are
-// handed back and mined from their rows, which gives the same bits by construction.
+// the order of the chunks changes a bit. Once an anchor has seen a chunk or two, few packets of
+// entries reach any of its states: one compare per packet and state screens them (take_reaching
+// in tile_chunk_miner.hpp), and only those that reach one update it. The values are those of
+// Mining::rows (the same chunks make the same entries); the gradient is routed as row_weights.hpp
+// does in the common case: one entry per chosen extreme, not equal to the row's shift term. Anchors
+// outside that case (ties to split, leaks to the shift, no positives or negatives to route to, an
+// infinite distance) are handed back and mined from their rows, which gives the same bits by
+// construction.
 //
 // Files: tile_mining.cpp (the order of work), tile_chunk_miner.hpp (the passes over a chunk),
 // tile_lanes.hpp (their packet updates), tile_states.hpp (the extremes and their merging),
