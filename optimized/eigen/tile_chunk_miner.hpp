@@ -219,17 +219,11 @@ class ChunkMiner {
       group.template bar<k>() =
           ei::pset1<P>(s_.value[static_cast<std::size_t>((1 + p) * s_.stride + i)]);
     });
-    P low_bar = low;
-    P high_bar = high;
-    P bar0 = slot0.value;
-    P bar1 = slot1.value;
-    if constexpr (kWithRow) {
-      low_bar = ei::pset1<P>(s_.row_min[at]);
-      high_bar = ei::pset1<P>(s_.row_max[at]);
-      bar0 = ei::pset1<P>(s_.value[at]);
-      if constexpr (!kSemihard)
-        bar1 = ei::pset1<P>(s_.value[static_cast<std::size_t>(s_.stride + i)]);
-    }
+    // The anchor's state before the pass (slot 1 exists for both losses).
+    const P low_bar = ei::pset1<P>(s_.row_min[at]);
+    const P high_bar = ei::pset1<P>(s_.row_max[at]);
+    const P bar0 = ei::pset1<P>(s_.value[at]);
+    const P bar1 = ei::pset1<P>(s_.value[static_cast<std::size_t>(s_.stride + i)]);
     // Columns as T, stepped (exact: tile_mining_applies keeps them below 2^digits).
     const P step = ei::pset1<P>(static_cast<T>(kWidth));
     P jv = iota(c0);

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -23,7 +22,6 @@ using tiles::AnchorContext;
 using tiles::AnchorStates;
 using tiles::ChunkMiner;
 using tiles::kGroup;
-using tiles::kInf;
 using tiles::kNaN;
 using tiles::Layout;
 using tiles::Merged;
@@ -33,6 +31,10 @@ using tiles::Touches;
 // distances, the thresholds, before any chunk is mined): from the chunk of its first row's class.
 Index first_class_chunk(const Classes& classes, Index i0) {
   return classes.class_begin[static_cast<std::size_t>(i0)] / kChunk * kChunk;
+}
+// How many: from that chunk to the tile's own.
+Index class_chunks(const Classes& classes, Index i0) {
+  return (i0 - first_class_chunk(classes, i0)) / kChunk + 1;
 }
 
 }  // namespace
@@ -84,9 +86,9 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
   std::vector<Index> kept_at(static_cast<std::size_t>(tiles + 1), 0);
   for (Index t = 0; layout.semihard && t < tiles; ++t) {
     const Index i0 = t * kTile;
-    const Index chunks = (i0 - first_class_chunk(classes, i0)) / kChunk + 1;
     kept_at[static_cast<std::size_t>(t + 1)] =
-        kept_at[static_cast<std::size_t>(t)] + chunks * std::min(kTile, b - i0) * kChunk;
+        kept_at[static_cast<std::size_t>(t)] +
+        class_chunks(classes, i0) * std::min(kTile, b - i0) * kChunk;
   }
   std::unique_ptr<T[]> kept(new T[static_cast<std::size_t>(kept_at.back())]);
   if (layout.semihard) {
@@ -98,7 +100,7 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
       const Index i0 = t * kTile;
       const Index rows = std::min(kTile, b - i0);
       const Index first_chunk = first_class_chunk(classes, i0);
-      const Index chunks = (i0 - first_chunk) / kChunk + 1;
+      const Index chunks = class_chunks(classes, i0);
       T* const buffer = kept.get() + kept_at[static_cast<std::size_t>(t)];
       for (Index k = 0; k < chunks; ++k) {
         T* out = buffer + k * rows * kChunk;
