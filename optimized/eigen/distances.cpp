@@ -6,7 +6,9 @@
 #include "optimized/eigen/distances.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 namespace tripletcheck::eigen {
 namespace {
@@ -231,16 +233,77 @@ bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows
 }
 
 template <class T>
-bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how) {
-  d.resize(in.batch(), in.batch());
-  return distance_rows(in, 0, in.batch(), d.data(), how);
+bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how,
+                     const RowsReady& ready) {
+  const Index b = in.batch();
+  d.resize(b, b);
+  // Row tile m is final once the tiles m, m + 1, … have written their strips and mirror images
+  // (tile k writes the rows of tile k and column tile k of the rows above). The tiles go out
+  // largest strip first, so row tiles become final from the last one down; each is handed to
+  // `ready` as soon as it is, by the thread that finds it so, while much of it is still in cache.
+  // Mining the finished matrix afterwards read all of it back (B = 1024, fwd+bwd, D = 128, K = 4,
+  // 2 threads, fastest of 400 calls side by side: hard 1.32–1.35 → 1.24–1.28 ms, semi-hard
+  // 1.52–1.58 → 1.48–1.51 ms).
+  const Index tiles = tile_count(b);
+  std::vector<std::atomic<unsigned char>> state(static_cast<std::size_t>(tiles));  // 0: to do
+  constexpr unsigned char kDone = 1;
+  constexpr unsigned char kNan = 2;
+  std::atomic<Index> next_tile{0};           // tiles handed out: tile tiles − 1 − n is next
+  std::atomic<Index> next_ready{tiles - 1};  // row tiles from here down are not yet handed on
+  std::atomic<bool> nan{false};
+  std::atomic<bool> failed{false};  // a task threw: the others stop waiting for its tile
+  // Hands on row tile m if every tile from m up is done, claiming it first (one thread does).
+  const auto try_ready = [&](Index m) {
+    for (Index k = m; k < tiles; ++k) {
+      const unsigned char s = state[static_cast<std::size_t>(k)].load(std::memory_order_acquire);
+      if (s == 0) return false;
+      if (s == kNan) nan.store(true);
+    }
+    Index expected = m;
+    if (!next_ready.compare_exchange_strong(expected, m - 1)) return true;  // another has it
+    if (!nan.load()) {
+      const Index first = m * kTile;
+      ready(first, std::min(b, first + kTile));
+    }
+    return true;
+  };
+  // One worker per thread: hand on a final row tile first (the one just computed, mostly), else
+  // compute the next tile, else wait for the tile another thread is computing.
+  parallel_for(how, how.threads, [&](Index) {
+    try {
+      for (;;) {
+        const Index m = next_ready.load();
+        if (m < 0) return;
+        if (try_ready(m)) continue;
+        const Index n = next_tile.fetch_add(1);
+        if (n < tiles) {
+          const Index tile = tiles - 1 - n;
+          const Index i0 = tile * kTile;
+          const Index tile_rows = std::min(kTile, b - i0);
+          const unsigned tile_nan = tile_strip(in, i0, tile_rows, d.data() + i0 * b);
+          mirror_tile(d.data(), b, 0, i0, tile_rows, 0);
+          state[static_cast<std::size_t>(tile)].store(tile_nan != 0 ? kNan : kDone,
+                                                      std::memory_order_release);
+          continue;
+        }
+        // Every tile is taken: row tile m waits for one that another thread is computing.
+        if (failed.load()) return;
+        std::this_thread::yield();
+      }
+    } catch (...) {
+      failed.store(true);
+      throw;
+    }
+  });
+  return nan.load();
 }
 
 template struct DistanceInputs<float>;
 template struct DistanceInputs<double>;
-template bool whole_distances(const DistanceInputs<float>&, RowMatrix<float>&, const Parallelism&);
+template bool whole_distances(const DistanceInputs<float>&, RowMatrix<float>&, const Parallelism&,
+                              const RowsReady&);
 template bool whole_distances(const DistanceInputs<double>&, RowMatrix<double>&,
-                              const Parallelism&);
+                              const Parallelism&, const RowsReady&);
 template StripChunk strip_chunk(const DistanceInputs<float>&, Index, Index, Index, float*, Index);
 template StripChunk strip_chunk(const DistanceInputs<double>&, Index, Index, Index, double*, Index);
 template bool distance_rows(const DistanceInputs<float>&, Index, Index, float*, const Parallelism&);

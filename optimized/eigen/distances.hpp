@@ -4,6 +4,7 @@
 // be mined a block at a time in O(block·B) memory.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "optimized/eigen/threading.hpp"
@@ -48,9 +49,16 @@ template <class T>
 StripChunk strip_chunk(const DistanceInputs<T>& in, Index i0, Index rows, Index c0, T* out,
                        Index stride);
 
-// The whole B×B matrix; returns whether some entry is NaN.
+// Called with the rows [first, last) of D once all their entries are final and none is NaN; may
+// run on any of the threads, several at once for different rows.
+using RowsReady = std::function<void(Index first, Index last)>;
+
+// The whole B×B matrix; returns whether some entry is NaN. Each row tile (kTile rows) goes to
+// `ready` as soon as it is final, unless a NaN has been seen by then: the caller mines it while
+// it is still in cache. Every row is handed on exactly once when the result is false.
 template <class T>
-bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how);
+bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how,
+                     const RowsReady& ready);
 
 // Rows [first, last) of the same matrix into `rows` ((last − first)×B, row-major), bitwise the
 // values whole_distances gives. `first` is a multiple of kChunk. Returns whether one of those

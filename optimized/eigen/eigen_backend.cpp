@@ -1,7 +1,8 @@
 // The eigen backend's pipeline: classes → distances (GEMMs of X·Xᵀ) → mining (loss and
 // W = dLoss/dD, already through the metric's element-wise backward) → M·X (sparse or GEMM) →
-// dLoss/dX. Distances and mining take the whole B×B matrix at once while it is small, else a
-// block of rows at a time (the same bits either way). Chooses the metric, the weight form and the
+// dLoss/dX. While the B×B matrix is small it is held whole and each row tile is mined as soon as
+// its rows are final; else it is computed and mined a block of rows at a time, or mined from the
+// GEMM's tiles (the same bits every way). Chooses the metric, the weight form and the
 // blocking once per call; the loops have no such branches.
 #include "optimized/eigen/eigen_backend.hpp"
 
@@ -190,9 +191,14 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
   RowMatrix<T> d;  // the whole matrix: D, then W' row by row (a dense sink)
   Result<T> result;
   if (block == b && !tiles) {
-    if (eigen::whole_distances(inputs, d, how)) return all_nan();
+    d.resize(b, b);
     sink.dense = d.data();
-    result.loss = static_cast<double>(eigen::mine(spec, d.data(), b, classes, how, sink));
+    eigen::Mining<T> mining(spec, classes, b, sink);
+    const auto mine_rows = [&](Index first, Index last) {
+      mining.rows(d.data() + first * b, first, last, how);
+    };
+    if (eigen::whole_distances(inputs, d, how, mine_rows)) return all_nan();
+    result.loss = static_cast<double>(mining.loss());
   } else {
     eigen::Mining<T> mining(spec, classes, b, sink);
     // Every task of kMiningRows anchors is mined from rows of D unless the tiles mined it.

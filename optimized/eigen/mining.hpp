@@ -74,7 +74,8 @@ class Mining {
   Mining(const LossSpec& spec, const Classes& classes, Index b, WeightSink<T>& sink);
 
   // Mines the anchors [first, last) from their rows of D, `rows` holding row first on (stride B,
-  // no NaN). `first` is a multiple of kMiningRows. A kDense sink takes the whole batch at once.
+  // no NaN). `first` is a multiple of kMiningRows. A kDense sink takes rows of the whole matrix
+  // (its row i is overwritten once anchor i is mined), in any order.
   void rows(const T* rows, Index first, Index last, const Parallelism& how);
 
   // Records the term of an anchor mined elsewhere (tile_mining.hpp), in place of rows().
