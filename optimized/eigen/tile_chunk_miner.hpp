@@ -18,6 +18,14 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wignored-attributes"
 
+// A lambda that holds a pass's loop body is inlined into the loop, or its extremes (captured by
+// reference) go through memory on every packet: GCC 12 left the row pass's out of line.
+#if defined(__GNUC__)
+#define TRIPLETCHECK_INLINE_LAMBDA __attribute__((always_inline))
+#else
+#define TRIPLETCHECK_INLINE_LAMBDA
+#endif
+
 namespace tripletcheck::eigen::tiles {
 
 namespace ei = Eigen::internal;
@@ -226,12 +234,14 @@ class ChunkMiner {
     const P bar1 = ei::pset1<P>(s_.value[static_cast<std::size_t>(s_.stride + i)]);
     // Columns as T, stepped (exact: tile_mining_applies keeps them below 2^digits).
     const P step = ei::pset1<P>(static_cast<T>(kWidth));
-    P jv = iota(c0);
+    P jv = iota(c0);  // the columns of the packet at c
     // Which extremes some packet updated (bit 0: the row's, 1 + s: slot s); the others are fresh.
     unsigned touched = 0;
-    for (Index c = 0; c < n; c += kWidth, jv = ei::padd(jv, step)) {
+    // The packet at c; with kAllNegative, one whose columns all lie outside the anchor's class
+    // (most of them: the class is one run of columns), which spares the class mask's compares.
+    const auto packet = [&](auto all_negative, Index c) TRIPLETCHECK_INLINE_LAMBDA {
       const P d = c + kWidth <= n ? ei::ploadu<P>(row + c) : entries(row + c, jv, limit);
-      const Mask negative = negatives(jv, begin, end);
+      const Mask negative = all_negative() ? M::all() : negatives(jv, begin, end);
       if constexpr (kWithRow) {
         touched |= take_row_reaching(low, high, high_count, d, low_bar, high_bar) ? 1u : 0u;
         touched |= take_reaching(slot0, d, negative, jv, kSlot0Minimum, bar0) ? 2u : 0u;
@@ -247,7 +257,16 @@ class ChunkMiner {
           touched |= 1u << (2 + g * kGroup + k);
         }
       });
-    }
+      jv = ei::padd(jv, step);
+    };
+    // The packets that hold a column of the class [begin, end): [class_first, class_last).
+    const Index class_first =
+        std::clamp<Index>((static_cast<Index>(l_.begin[at]) - c0) / kWidth * kWidth, 0, n);
+    const Index class_last = std::clamp<Index>(static_cast<Index>(l_.end[at]) - c0, class_first, n);
+    Index c = 0;
+    for (; c < class_first; c += kWidth) packet(std::true_type(), c);
+    for (; c < class_last; c += kWidth) packet(std::false_type(), c);
+    for (; c < n; c += kWidth) packet(std::true_type(), c);
     if (touched == 0) return;
     const auto slot_touched = [&](Index slot) { return (touched >> (1 + slot) & 1u) != 0; };
     if constexpr (kWithRow) {
@@ -287,12 +306,14 @@ class ChunkMiner {
     });
     const P one = ei::pset1<P>(T(1));
     P i = ei::pset1<P>(static_cast<T>(i0 + pass.r_first));
-    for (Index r = pass.r_first; r < rows; ++r, i = ei::padd(i, one)) {
+    // Row r; with kAllNegative, a row past every lane's class (i > j, so a row is a negative of
+    // anchor j exactly from j's class end on), which spares the class mask's compares.
+    const auto row = [&](auto all_negative, Index r) TRIPLETCHECK_INLINE_LAMBDA {
       const T* at = e + r * kChunk;
       const P d = pass.masked
                       ? entries(at, pass.jv, std::min(pass.column_end, static_cast<T>(i0 + r)))
                       : ei::ploadu<P>(at);
-      const Mask negative = negatives(i, pass.begin, pass.end);
+      const Mask negative = all_negative() ? M::all() : negatives(i, pass.begin, pass.end);
       if constexpr (kWithRow) {
         take_row_reaching(low, high, high_count, d, low, high);
         take_reaching(slot0, d, negative, i, kSlot0Minimum, slot0.value);
@@ -304,7 +325,14 @@ class ChunkMiner {
         const Mask member = M::both(negative, M::less(group.template threshold<k>(), d));
         take_reaching(above, d, member, i, true, above.value);
       });
-    }
+      i = ei::padd(i, one);
+    };
+    // The lanes' classes end in column order: the last lane's end is the largest.
+    const Index negatives_from = std::clamp<Index>(
+        static_cast<Index>(extreme_lane(pass.end, false)) - i0, pass.r_first, rows);
+    Index r = pass.r_first;
+    for (; r < negatives_from; ++r) row(std::false_type(), r);
+    for (; r < rows; ++r) row(std::true_type(), r);
     if constexpr (kWithRow) {
       ei::pstoreu(s_.row_min.data() + j0, low);
       ei::pstoreu(s_.row_max.data() + j0, high);
@@ -379,4 +407,5 @@ class ChunkMiner {
 
 }  // namespace tripletcheck::eigen::tiles
 
+#undef TRIPLETCHECK_INLINE_LAMBDA
 #pragma GCC diagnostic pop
