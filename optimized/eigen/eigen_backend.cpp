@@ -47,19 +47,19 @@ constexpr double kSparseCost = 2.0;
 // K = 4, 2 threads; whole / blocks of 384 / 768 / 1536 rows): B = 1024 5.4 / 7.9 / 5.9 / - ms;
 // 2048 21.6 / 21.9 / 19.6 / 20.7 ms; 4096 135 / - / 76 / - ms; 8192 379 / 297 / 275 / 305 ms;
 // 16384 1734 / - / 1338 / 1455 ms. (Batches that tile mining takes, below, use blocks only for
-// the few anchors it leaves.)
+// the few anchors it leaves: no row of D is held for the others.)
 constexpr double kWholeMatrixBytes = 16.0 * 1024 * 1024;
 constexpr Index kBlockRows = 2 * eigen::kChunk;
 constexpr double kRowBlockBytes = 256.0 * 1024 * 1024;
 
-// Past this size of D, batches of small classes are mined from the GEMM's tiles (tile_mining.hpp):
-// each pair's dot product once, no row of D held, no mirror image. Below, the whole matrix is
-// still faster: its row scans are cheap per entry, and the tiles' per-pass set-up and early
-// updates (an anchor's first chunks move its extremes often) weigh more in a small batch. Side by
-// side (fwd+bwd, float32, D = 128, K = 4, 2 threads, whole matrix / tiles, fastest of 300 calls):
-// B = 1024 hard 1.33 / 1.42 ms, semi-hard 1.55 / 1.76 ms (earlier, before the tiles' screens:
-// B = 2048 hard 7.5 / 5.8 ms, semi-hard 8.6 / 7.7 ms, medians).
-constexpr double kTileMiningBytes = 8.0 * 1024 * 1024;
+// Beyond kWholeMatrixBytes, batches of small classes are mined from the GEMM's tiles
+// (tile_mining.hpp): each pair's dot product once, no row of D held, no mirror image. Below, the
+// whole matrix, mined row tile by row tile as it becomes final, is faster: its row scans are cheap
+// per entry, and the tiles' per-pass set-up and early updates (an anchor's first chunks move its
+// extremes often) weigh more in a small batch. Side by side (fwd+bwd, float32, D = 128, K = 4,
+// 2 threads, whole matrix / tiles, fastest of 150-300 calls, 3 rounds): B = 1024 hard 1.24 /
+// 1.47 ms, semi-hard 1.45 / 1.77 ms; B = 1536 hard 2.44–2.55 / 2.62–2.68 ms, semi-hard 2.79–2.86 /
+// 3.05–3.12 ms; B = 2048 hard 4.21–4.23 / 4.17–4.24 ms, semi-hard 4.61–4.72 / 4.73–4.83 ms.
 
 // Rows of D held at once: the whole batch, or a multiple of kChunk (distance_rows' and the
 // miners' alignment). Depends on B, T and the backend's setting alone, never on the threads.
@@ -183,14 +183,13 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
     // The dense backward multiplies by all of W': it needs the B×B matrix anyway.
     if (!sparse) block = b;
   }
-  // Mined from the tiles (tile_mining.hpp) where it applies and the whole matrix is not small.
+  // Mined from the tiles (tile_mining.hpp) where it applies and the whole matrix is not held.
   const bool tiles = sink.form != WeightSink<T>::Form::kDense &&
-                     eigen::tile_mining_applies<T>(classes, b) &&
-                     (block < b || static_cast<double>(b * b) * sizeof(T) > kTileMiningBytes);
+                     eigen::tile_mining_applies<T>(classes, b) && block < b;
   // NaN anywhere in D (NaN or overflowing embeddings): see Capabilities below.
   RowMatrix<T> d;  // the whole matrix: D, then W' row by row (a dense sink)
   Result<T> result;
-  if (block == b && !tiles) {
+  if (block == b) {
     d.resize(b, b);
     sink.dense = d.data();
     eigen::Mining<T> mining(spec, classes, b, sink);
@@ -285,10 +284,9 @@ class EigenBackend final : public TemplatedBackend<EigenBackend> {
                               " MiB, then blocks of " + std::to_string(kBlockRows) + " rows";
     return "Eigen GEMM distances (" + blocking +
            "), O(B²) semi-hard mining (SIMD scans or radix sort; classes of up to " +
-           std::to_string(eigen::kTileMiningClassMax) + " mined from the GEMM tiles past " +
-           std::to_string(static_cast<int>(kTileMiningBytes / (1 << 20))) +
-           " MiB of D), sparse or GEMM backward, " + std::to_string(threads_) + " thread(s), " +
-           eigen::simd_in_use();
+           std::to_string(eigen::kTileMiningClassMax) +
+           " mined from the GEMM tiles where D is not held whole), sparse or GEMM backward, " +
+           std::to_string(threads_) + " thread(s), " + eigen::simd_in_use();
   }
   Capabilities capabilities() const override {
     Capabilities caps;
