@@ -124,14 +124,19 @@ Index chunk_product(const DistanceInputs<T>& in, Index i0, Index rows, Index c0,
   return width;
 }
 
-// The row tile [i0, i0 + rows)'s strip: its entries j <= i, into the rows at `out` (stride B).
+// `d` holds the rows of D from `row_base` on (stride B), row_base a multiple of kTile: the row tile
+// at i0's strip (its entries j <= i) into its rows, then its mirror image into the held rows above
+// it (columns of the tile, diagonal tile included). Returns whether the strip has a NaN.
 template <class T>
-unsigned tile_strip(const DistanceInputs<T>& in, Index i0, Index rows, T* out) {
+unsigned strip_and_mirror(const DistanceInputs<T>& in, Index i0, T* d, Index row_base) {
   const Index b = in.batch();
+  const Index rows = std::min(kTile, b - i0);
+  T* const out = d + (i0 - row_base) * b;
   unsigned nan = 0;
   for (Index c0 = 0; c0 < i0 + rows; c0 += kChunk) {
     nan |= strip_chunk(in, i0, rows, c0, out + c0, b).nan;
   }
+  mirror_tile(d, b, row_base, i0, rows, row_base);
   return nan;
 }
 
@@ -216,12 +221,8 @@ bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows
   parallel_for(how, own_tiles + later_tiles, [&](Index t) {
     unsigned nan = 0;
     if (t < own_tiles) {
-      // The block's own tiles, largest strip first (for balance): strip, then its mirror image
-      // into the block's rows above it, diagonal tile included.
-      const Index i0 = (own_begin + own_tiles - 1 - t) * kTile;
-      const Index tile_rows = std::min(kTile, b - i0);
-      nan = tile_strip(in, i0, tile_rows, rows + (i0 - first) * b);
-      mirror_tile(rows, b, first, i0, tile_rows, first);
+      // The block's own tiles, largest strip first (for balance).
+      nan = strip_and_mirror(in, (own_begin + own_tiles - 1 - t) * kTile, rows, first);
     } else {
       const Index j0 = (tile_count(last) + t - own_tiles) * kTile;
       nan = later_tile_columns(in, first, last, j0, rows);
@@ -233,10 +234,9 @@ bool distance_rows(const DistanceInputs<T>& in, Index first, Index last, T* rows
 }
 
 template <class T>
-bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how,
+bool whole_distances(const DistanceInputs<T>& in, T* d, const Parallelism& how,
                      const RowsReady& ready) {
   const Index b = in.batch();
-  d.resize(b, b);
   // Row tile m is final once the tiles m, m + 1, … have written their strips and mirror images
   // (tile k writes the rows of tile k and column tile k of the rows above). The tiles go out
   // largest strip first, so row tiles become final from the last one down; each is handed to
@@ -278,10 +278,7 @@ bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Paralle
         const Index n = next_tile.fetch_add(1);
         if (n < tiles) {
           const Index tile = tiles - 1 - n;
-          const Index i0 = tile * kTile;
-          const Index tile_rows = std::min(kTile, b - i0);
-          const unsigned tile_nan = tile_strip(in, i0, tile_rows, d.data() + i0 * b);
-          mirror_tile(d.data(), b, 0, i0, tile_rows, 0);
+          const unsigned tile_nan = strip_and_mirror(in, tile * kTile, d, 0);
           state[static_cast<std::size_t>(tile)].store(tile_nan != 0 ? kNan : kDone,
                                                       std::memory_order_release);
           continue;
@@ -300,10 +297,10 @@ bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Paralle
 
 template struct DistanceInputs<float>;
 template struct DistanceInputs<double>;
-template bool whole_distances(const DistanceInputs<float>&, RowMatrix<float>&, const Parallelism&,
+template bool whole_distances(const DistanceInputs<float>&, float*, const Parallelism&,
                               const RowsReady&);
-template bool whole_distances(const DistanceInputs<double>&, RowMatrix<double>&,
-                              const Parallelism&, const RowsReady&);
+template bool whole_distances(const DistanceInputs<double>&, double*, const Parallelism&,
+                              const RowsReady&);
 template StripChunk strip_chunk(const DistanceInputs<float>&, Index, Index, Index, float*, Index);
 template StripChunk strip_chunk(const DistanceInputs<double>&, Index, Index, Index, double*, Index);
 template bool distance_rows(const DistanceInputs<float>&, Index, Index, float*, const Parallelism&);

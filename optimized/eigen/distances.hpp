@@ -53,11 +53,12 @@ StripChunk strip_chunk(const DistanceInputs<T>& in, Index i0, Index rows, Index 
 // run on any of the threads, several at once for different rows.
 using RowsReady = std::function<void(Index first, Index last)>;
 
-// The whole B×B matrix; returns whether some entry is NaN. Each row tile (kTile rows) goes to
-// `ready` as soon as it is final, unless a NaN has been seen by then: the caller mines it while
-// it is still in cache. Every row is handed on exactly once when the result is false.
+// The whole B×B matrix into `d` (B×B, row-major); returns whether some entry is NaN. Each row
+// tile (kTile rows) goes to `ready` as soon as it is final, unless a NaN has been seen by then:
+// the caller mines it while it is still in cache. Every row is handed on exactly once when the
+// result is false.
 template <class T>
-bool whole_distances(const DistanceInputs<T>& in, RowMatrix<T>& d, const Parallelism& how,
+bool whole_distances(const DistanceInputs<T>& in, T* d, const Parallelism& how,
                      const RowsReady& ready);
 
 // Rows [first, last) of the same matrix into `rows` ((last − first)×B, row-major), bitwise the

@@ -196,7 +196,7 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
     const auto mine_rows = [&](Index first, Index last) {
       mining.rows(d.data() + first * b, first, last, how);
     };
-    if (eigen::whole_distances(inputs, d, how, mine_rows)) return all_nan();
+    if (eigen::whole_distances(inputs, d.data(), how, mine_rows)) return all_nan();
     result.loss = static_cast<double>(mining.loss());
   } else {
     eigen::Mining<T> mining(spec, classes, b, sink);

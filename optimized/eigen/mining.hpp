@@ -75,7 +75,8 @@ class Mining {
 
   // Mines the anchors [first, last) from their rows of D, `rows` holding row first on (stride B,
   // no NaN). `first` is a multiple of kMiningRows. A kDense sink takes rows of the whole matrix
-  // (its row i is overwritten once anchor i is mined), in any order.
+  // (its row i is overwritten once anchor i is mined), in any order. Calls for disjoint rows may
+  // run at once on different threads: each writes only its anchors' terms, tasks and rows.
   void rows(const T* rows, Index first, Index last, const Parallelism& how);
 
   // Records the term of an anchor mined elsewhere (tile_mining.hpp), in place of rows().

@@ -327,9 +327,11 @@ class ChunkMiner {
       });
       i = ei::padd(i, one);
     };
-    // The lanes' classes end in column order: the last lane's end is the largest.
+    // The lanes' classes end in column order: the last lane's end is the largest (l_.end runs
+    // kChunk past B).
     const Index negatives_from = std::clamp<Index>(
-        static_cast<Index>(extreme_lane(pass.end, false)) - i0, pass.r_first, rows);
+        static_cast<Index>(l_.end[static_cast<std::size_t>(j0 + kWidth - 1)]) - i0, pass.r_first,
+        rows);
     Index r = pass.r_first;
     for (; r < negatives_from; ++r) row(std::false_type(), r);
     for (; r < rows; ++r) row(std::true_type(), r);

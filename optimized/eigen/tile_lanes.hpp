@@ -31,7 +31,6 @@ struct Masks {
   static Mask either(const Mask& a, const Mask& b) { return ei::por(a, b); }
   static Mask none_of(const Mask& a) { return ei::pandnot(ei::ptrue(a), a); }
   static bool any(const Mask& a) { return ei::predux_any(a); }
-  static Mask none() { return ei::pzero(P()); }
   static Mask all() { return ei::ptrue(P()); }
   // m ? a : b, lane by lane.
   static P select(const Mask& m, const P& a, const P& b) { return ei::pselect(m, a, b); }
@@ -73,7 +72,6 @@ struct Avx512Masks {
   static Mask either(Mask a, Mask b) { return static_cast<Mask>(a | b); }
   static Mask none_of(Mask a) { return static_cast<Mask>(~a); }
   static bool any(Mask a) { return a != 0; }
-  static Mask none() { return 0; }
   static Mask all() { return static_cast<Mask>(~Mask{0}); }
   static P select(Mask m, const P& a, const P& b) { return Isa::blend(m, b, a); }
   static P add_one(const P& x, Mask m) { return Isa::add_one(x, m); }

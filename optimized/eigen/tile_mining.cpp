@@ -75,8 +75,8 @@ TileMiningResult mine_tiles(const DistanceInputs<T>& in, const LossSpec& spec,
 
   // Buffers are allocated here, on the calling thread, once per call: glibc gives a helper
   // thread's frees back to the system at once, so buffers allocated in the tasks came back as
-  // fresh pages on every call (a third of the page faults of a B = 1024 call). Uninitialized: the
-  // passes use only the entries the GEMM writes.
+  // fresh pages on every call (a third of the page faults of a B = 1024 call, tiles forced).
+  // Uninitialized: the passes use only the entries the GEMM writes.
   const int workers = std::max(1, how.threads);
   const std::unique_ptr<T[]> scratch(new T[static_cast<std::size_t>(workers * kTile * kChunk)]);
 
