@@ -188,18 +188,15 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
                      eigen::tile_mining_applies<T>(classes, b) && block < b;
   // NaN anywhere in D (NaN or overflowing embeddings): see Capabilities below.
   RowMatrix<T> d;  // the whole matrix: D, then W' row by row (a dense sink)
-  Result<T> result;
+  eigen::Mining<T> mining(spec, classes, b, sink);
   if (block == b) {
     d.resize(b, b);
     sink.dense = d.data();
-    eigen::Mining<T> mining(spec, classes, b, sink);
     const auto mine_rows = [&](Index first, Index last) {
       mining.rows(d.data() + first * b, first, last, how);
     };
     if (eigen::whole_distances(inputs, d.data(), how, mine_rows)) return all_nan();
-    result.loss = static_cast<double>(mining.loss());
   } else {
-    eigen::Mining<T> mining(spec, classes, b, sink);
     // Every task of kMiningRows anchors is mined from rows of D unless the tiles mined it.
     std::vector<Index> row_tasks((b + eigen::kMiningRows - 1) / eigen::kMiningRows);
     std::iota(row_tasks.begin(), row_tasks.end(), Index{0});
@@ -211,8 +208,9 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
       block = std::min(block, eigen::kChunk);
     }
     if (mine_row_tasks(inputs, row_tasks, block, mining, how)) return all_nan();
-    result.loss = static_cast<double>(mining.loss());
   }
+  Result<T> result;
+  result.loss = static_cast<double>(mining.loss());
   if (!gradient) return result;
 
   RowMatrix<T> grad(b, dim);  // class-sorted order
