@@ -13,7 +13,7 @@ constexpr T kNormEpsilon = T(1e-12);  // l2_normalize's floor (docs/SEMANTICS.md
 
 template <class T>
 void dense_product(const RowMatrix<T>& m, const ConstRowMap<T>& s, T* product, T* row_sum,
-                   const Parallelism& how) {
+                   const Parallelism& how, const RowsDone& done) {
   const Index b = m.rows();
   const Index dim = s.cols();
   parallel_for(how, tile_count(b), [&](Index t) {
@@ -24,12 +24,14 @@ void dense_product(const RowMatrix<T>& m, const ConstRowMap<T>& s, T* product, T
     if (row_sum != nullptr) {
       for (Index i = i0; i < i0 + rows; ++i) row_sum[i] = m.row(i).sum();
     }
+    if (done) done(i0, i0 + rows);
   });
 }
 
 template <class T>
 void sparse_product(const SparseRows<T>& w, const SparseRows<T>& w_transposed,
-                    const ConstRowMap<T>& s, T* product, T* row_sum, const Parallelism& how) {
+                    const ConstRowMap<T>& s, T* product, T* row_sum, const Parallelism& how,
+                    const RowsDone& done) {
   const Index b = s.rows();
   const Index dim = s.cols();
   parallel_for(how, tile_count(b), [&](Index t) {
@@ -50,23 +52,24 @@ void sparse_product(const SparseRows<T>& w, const SparseRows<T>& w_transposed,
       }
       if (row_sum != nullptr) row_sum[i] = sum;
     }
+    if (done) done(i0, i1);
   });
 }
 
 template <class T>
 void euclidean_gradient(const ConstRowMap<T>& x, const std::vector<T>& row_sum, T factor,
-                        T* product) {
+                        T* product, Index first, Index last) {
   RowMap<T> grad(product, x.rows(), x.cols());
-  for (Index i = 0; i < x.rows(); ++i) {
+  for (Index i = first; i < last; ++i) {
     grad.row(i) = factor * (row_sum[static_cast<std::size_t>(i)] * x.row(i) - grad.row(i));
   }
 }
 
 template <class T>
 void angular_gradient(const ConstRowMap<T>& x, const std::vector<T>& squared_norm,
-                      const std::vector<T>& inverse_norm, T* product) {
+                      const std::vector<T>& inverse_norm, T* product, Index first, Index last) {
   RowMap<T> grad(product, x.rows(), x.cols());
-  for (Index i = 0; i < x.rows(); ++i) {
+  for (Index i = first; i < last; ++i) {
     const auto k = static_cast<std::size_t>(i);
     grad.row(i) = -grad.row(i);  // G_F: d/d(F·Fᵀ) = −W'
     const T y = inverse_norm[k];
@@ -78,20 +81,22 @@ void angular_gradient(const ConstRowMap<T>& x, const std::vector<T>& squared_nor
 }
 
 template void dense_product(const RowMatrix<float>&, const ConstRowMap<float>&, float*, float*,
-                            const Parallelism&);
+                            const Parallelism&, const RowsDone&);
 template void dense_product(const RowMatrix<double>&, const ConstRowMap<double>&, double*, double*,
-                            const Parallelism&);
+                            const Parallelism&, const RowsDone&);
 template void sparse_product(const SparseRows<float>&, const SparseRows<float>&,
-                             const ConstRowMap<float>&, float*, float*, const Parallelism&);
+                             const ConstRowMap<float>&, float*, float*, const Parallelism&,
+                             const RowsDone&);
 template void sparse_product(const SparseRows<double>&, const SparseRows<double>&,
-                             const ConstRowMap<double>&, double*, double*, const Parallelism&);
+                             const ConstRowMap<double>&, double*, double*, const Parallelism&,
+                             const RowsDone&);
 template void euclidean_gradient(const ConstRowMap<float>&, const std::vector<float>&, float,
-                                 float*);
+                                 float*, Index, Index);
 template void euclidean_gradient(const ConstRowMap<double>&, const std::vector<double>&, double,
-                                 double*);
+                                 double*, Index, Index);
 template void angular_gradient(const ConstRowMap<float>&, const std::vector<float>&,
-                               const std::vector<float>&, float*);
+                               const std::vector<float>&, float*, Index, Index);
 template void angular_gradient(const ConstRowMap<double>&, const std::vector<double>&,
-                               const std::vector<double>&, double*);
+                               const std::vector<double>&, double*, Index, Index);
 
 }  // namespace tripletcheck::eigen

@@ -88,24 +88,6 @@ bool prefer_sparse(const LossSpec& spec, const Classes& classes, Index b) {
   return 2.0 * w_nonzeros * kSparseCost < static_cast<double>(b) * static_cast<double>(b);
 }
 
-// Eigen's allFinite() tests element by element; x − x is 0 for every finite x and NaN for ±Inf
-// and NaN, so a vectorized sum of it tells the same (5% of a call at B = 1024, D = 128).
-template <class T>
-bool all_finite(const ConstRowMap<T>& m) {
-  return (m.array() - m.array()).sum() == T(0);
-}
-
-// The embeddings in class-sorted order (Classes::order).
-template <class T>
-RowMatrix<T> sorted_rows(const BatchView<T>& batch, const Classes& classes) {
-  const ConstRowMap<T> x(batch.embeddings, batch.batch, batch.dim);
-  RowMatrix<T> sorted(batch.batch, batch.dim);
-  for (Index p = 0; p < batch.batch; ++p) {
-    sorted.row(p) = x.row(classes.order[static_cast<std::size_t>(p)]);
-  }
-  return sorted;
-}
-
 // D in class-sorted order: sorted[p][q] = d[order[p]][order[q]].
 template <class T>
 RowMatrix<T> sorted_distances(const DistanceView<T>& view, const Classes& classes,
@@ -164,9 +146,10 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
     return all_nan_result<T>(static_cast<std::size_t>(b * dim), gradient);
   };
   if (spec.loss == Loss::kSemiHard && classes.num_positive_pairs == 0) return all_nan();  // 0/0
-  const RowMatrix<T> sorted_x = sorted_rows(batch, classes);
-  const ConstRowMap<T> x(sorted_x.data(), b, dim);
-  const eigen::DistanceInputs<T> inputs(x, spec.metric);
+  // X in class order (Classes::order).
+  const eigen::DistanceInputs<T> inputs(ConstRowMap<T>(batch.embeddings, b, dim),
+                                        classes.order.data(), spec.metric, how);
+  const ConstRowMap<T>& x = inputs.x;
   const ConstRowMap<T> source = inputs.source();
 
   const bool angular = spec.metric == Metric::kAngular;
@@ -175,7 +158,7 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
   if (gradient) {
     // The sparse product skips zeros of M, so it gives the same as the GEMM only when 0·x = 0,
     // i.e. for finite rows.
-    const bool sparse = prefer_sparse(spec, classes, b) && all_finite(source);
+    const bool sparse = prefer_sparse(spec, classes, b) && inputs.finite;
     sink.form = sparse ? WeightSink<T>::Form::kSparse : WeightSink<T>::Form::kDense;
     sink.scaling = angular                      ? WeightScaling::kAngular
                    : spec.metric == Metric::kL2 ? WeightScaling::kEuclidean
@@ -190,6 +173,7 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
   RowMatrix<T> d;  // the whole matrix: D, then W' row by row (a dense sink)
   eigen::Mining<T> mining(spec, classes, b, sink);
   if (block == b) {
+    static_assert(eigen::kReadyRows % eigen::kMiningRows == 0, "runs start where tasks do");
     d.resize(b, b);
     sink.dense = d.data();
     const auto mine_rows = [&](Index first, Index last) {
@@ -213,32 +197,34 @@ Result<T> run_embeddings(const LossSpec& spec, const BatchView<T>& batch, bool g
   result.loss = static_cast<double>(mining.loss());
   if (!gradient) return result;
 
-  RowMatrix<T> grad(b, dim);  // class-sorted order
+  // dLoss/dX in class order, then in the caller's: each task of the product finishes its rows
+  // (the metric's backward) and copies them to their place.
+  RowMatrix<T> grad(b, dim);
   std::vector<T> row_sum(static_cast<std::size_t>(b));
   T* const row_sum_out = angular ? nullptr : row_sum.data();
+  result.grad.resize(static_cast<std::size_t>(b * dim));
+  const T factor = spec.metric == Metric::kL2 ? T(1) : T(2);
+  const auto finish_rows = [&](Index first, Index last) {
+    if (angular) {
+      eigen::angular_gradient(x, inputs.squared_norm, inputs.inverse_norm, grad.data(), first,
+                              last);
+    } else {
+      eigen::euclidean_gradient(x, row_sum, factor, grad.data(), first, last);
+    }
+    for (Index p = first; p < last; ++p) {
+      const T* const row = grad.data() + p * dim;
+      std::copy(row, row + dim,
+                result.grad.data() + classes.order[static_cast<std::size_t>(p)] * dim);
+    }
+  };
   if (sink.form == WeightSink<T>::Form::kSparse) {
     const auto w = eigen::assemble(std::move(sink.chunks), b);
     d = RowMatrix<T>();  // D is no longer needed
-    eigen::sparse_product(w, eigen::transpose(w, b), source, grad.data(), row_sum_out, how);
+    eigen::sparse_product(w, eigen::transpose(w, b), source, grad.data(), row_sum_out, how,
+                          finish_rows);
   } else {
     eigen::symmetrize(d, how);
-    eigen::dense_product(d, source, grad.data(), row_sum_out, how);
-  }
-  if (angular) {
-    eigen::angular_gradient(x, inputs.squared_norm, inputs.inverse_norm, grad.data());
-  } else {
-    const T factor = spec.metric == Metric::kL2 ? T(1) : T(2);
-    eigen::euclidean_gradient(x, row_sum, factor, grad.data());
-  }
-  // Back to the caller's order, appended row by row: resizing would first zero B·D entries (2% of
-  // a call at B = 4096, D = 128, counting the page faults).
-  std::vector<Index> sorted_at(static_cast<std::size_t>(b));
-  for (Index p = 0; p < b; ++p)
-    sorted_at[static_cast<std::size_t>(classes.order[static_cast<std::size_t>(p)])] = p;
-  result.grad.reserve(static_cast<std::size_t>(b * dim));
-  for (Index q = 0; q < b; ++q) {
-    const T* const row = grad.data() + sorted_at[static_cast<std::size_t>(q)] * dim;
-    result.grad.insert(result.grad.end(), row, row + dim);
+    eigen::dense_product(d, source, grad.data(), row_sum_out, how, finish_rows);
   }
   return result;
 }
