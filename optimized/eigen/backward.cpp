@@ -13,7 +13,7 @@ constexpr T kNormEpsilon = T(1e-12);  // l2_normalize's floor (docs/SEMANTICS.md
 
 template <class T>
 void dense_product(const RowMatrix<T>& m, const ConstRowMap<T>& s, T* product, T* row_sum,
-                   const Parallelism& how, const RowsDone& done) {
+                   const Parallelism& how, const RowsReady& done) {
   const Index b = m.rows();
   const Index dim = s.cols();
   parallel_for(how, tile_count(b), [&](Index t) {
@@ -31,7 +31,7 @@ void dense_product(const RowMatrix<T>& m, const ConstRowMap<T>& s, T* product, T
 template <class T>
 void sparse_product(const SparseRows<T>& w, const SparseRows<T>& w_transposed,
                     const ConstRowMap<T>& s, T* product, T* row_sum, const Parallelism& how,
-                    const RowsDone& done) {
+                    const RowsReady& done) {
   const Index b = s.rows();
   const Index dim = s.cols();
   parallel_for(how, tile_count(b), [&](Index t) {
@@ -81,15 +81,15 @@ void angular_gradient(const ConstRowMap<T>& x, const std::vector<T>& squared_nor
 }
 
 template void dense_product(const RowMatrix<float>&, const ConstRowMap<float>&, float*, float*,
-                            const Parallelism&, const RowsDone&);
+                            const Parallelism&, const RowsReady&);
 template void dense_product(const RowMatrix<double>&, const ConstRowMap<double>&, double*, double*,
-                            const Parallelism&, const RowsDone&);
+                            const Parallelism&, const RowsReady&);
 template void sparse_product(const SparseRows<float>&, const SparseRows<float>&,
                              const ConstRowMap<float>&, float*, float*, const Parallelism&,
-                             const RowsDone&);
+                             const RowsReady&);
 template void sparse_product(const SparseRows<double>&, const SparseRows<double>&,
                              const ConstRowMap<double>&, double*, double*, const Parallelism&,
-                             const RowsDone&);
+                             const RowsReady&);
 template void euclidean_gradient(const ConstRowMap<float>&, const std::vector<float>&, float,
                                  float*, Index, Index);
 template void euclidean_gradient(const ConstRowMap<double>&, const std::vector<double>&, double,

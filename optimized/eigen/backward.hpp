@@ -4,7 +4,6 @@
 // M·X is a GEMM over the dense M, or a sparse product when W' has few nonzeros.
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "optimized/eigen/threading.hpp"
@@ -13,23 +12,19 @@
 
 namespace tripletcheck::eigen {
 
-// Called with the rows [first, last) of M·S (and of M·1) once they are written, by the task that
-// wrote them, so that the metric's backward and the copy to the caller's order run on every
-// thread while the rows are in cache: run after the products, on the calling thread alone, they
-// were 6% of a call at B = 1024.
-using RowsDone = std::function<void(Index first, Index last)>;
-
 // Writes M·S into `product` (B×D) and, if row_sum is not null, M·1 into row_sum (B), a tile of
-// rows per task; `done` (if given) takes each tile's rows.
+// rows per task; `done` (if given) takes each tile's rows of both once written (the backend runs
+// the metric's backward and the copy to the caller's order there: after the products, on the
+// calling thread alone, they were 6% of a call at B = 1024).
 // Dense: M is given (already symmetrized).
 template <class T>
 void dense_product(const RowMatrix<T>& m, const ConstRowMap<T>& s, T* product, T* row_sum,
-                   const Parallelism& how, const RowsDone& done = {});
+                   const Parallelism& how, const RowsReady& done = {});
 // Sparse: M = W' + W'ᵀ from W' and its transpose.
 template <class T>
 void sparse_product(const SparseRows<T>& w, const SparseRows<T>& w_transposed,
                     const ConstRowMap<T>& s, T* product, T* row_sum, const Parallelism& how,
-                    const RowsDone& done = {});
+                    const RowsReady& done = {});
 
 // In place on the rows [first, last): product = M·X on entry, dX on return.
 template <class T>

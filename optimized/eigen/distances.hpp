@@ -4,7 +4,6 @@
 // be mined a block at a time in O(block·B) memory.
 #pragma once
 
-#include <functional>
 #include <vector>
 
 #include "optimized/eigen/threading.hpp"
@@ -57,10 +56,6 @@ struct StripChunk {
 template <class T>
 StripChunk strip_chunk(const DistanceInputs<T>& in, Index i0, Index rows, Index c0, T* out,
                        Index stride);
-
-// Called with the rows [first, last) of D once all their entries are final and none is NaN; may
-// run on any of the threads, several at once for different rows.
-using RowsReady = std::function<void(Index first, Index last)>;
 
 // whole_distances hands rows on in runs of this many (the last run may be shorter).
 constexpr Index kReadyRows = 32;

@@ -3,6 +3,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <functional>
 
 namespace tripletcheck::eigen {
 
@@ -25,6 +26,11 @@ using BlockMap = Eigen::Map<RowMatrix<T>, Eigen::Unaligned, Eigen::OuterStride<>
 constexpr Index kTile = 128;
 
 inline Index tile_count(Index n) { return (n + kTile - 1) / kTile; }
+
+// Called by a parallel step with the rows [first, last) of its result once they are final, on the
+// thread that finished them, so that the caller's next step on those rows runs on every thread
+// while they are in cache; several calls for different rows may run at once.
+using RowsReady = std::function<void(Index first, Index last)>;
 
 // The distance GEMMs take the columns of a row tile's strip in chunks of this many, starting at
 // multiples of it. Eigen's kernels round an entry differently depending on where it falls in the
