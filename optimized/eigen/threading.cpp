@@ -51,8 +51,8 @@ namespace {
 // mostly shorter), and a helper after a job, for the next (the evaluation's next call mostly comes
 // within it). The price: after an evaluation's last call a helper polls for 100 µs. Polling yields
 // the core at each turn: with a pause instruction instead, one other busy process on the 2 cores
-// made an evaluation 40% slower (B = 1024, median of 100: hard 2.02 → 2.9 ms), with yield it stays
-// as without polling (2.01-2.04 ms); on idle cores both gain the same.
+// made an evaluation 40% slower (B = 1024 hard, medians of 100: 2.01–2.02 → 2.86–2.93 ms), with
+// yield it stays as without polling (2.01–2.04 ms); on idle cores both gain the same.
 constexpr std::chrono::microseconds kCallerPoll{500};
 constexpr std::chrono::microseconds kHelperPoll{100};
 
@@ -90,7 +90,7 @@ class Helpers {
       const auto index = static_cast<std::int64_t>(threads_.size());
       try {
         // The new helper waits for the next generation, not one that has passed.
-        threads_.emplace_back([this, index, seen = generation_] { serve(index, seen); });
+        threads_.emplace_back([this, index, seen = generation_.load()] { serve(index, seen); });
       } catch (const std::system_error&) {
         break;  // fewer threads: slower, same result
       }
@@ -100,8 +100,7 @@ class Helpers {
       job_ = &job;
       active_ = std::min<std::int64_t>(count, static_cast<std::int64_t>(threads_.size()));
       done_.store(0);
-      ++generation_;
-      published_.store(generation_, std::memory_order_release);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     job();
@@ -118,12 +117,12 @@ class Helpers {
     for (;;) {
       if (!stop_) {
         lock.unlock();
-        poll([&] { return published_.load(std::memory_order_acquire) != seen; }, kHelperPoll);
+        poll([&] { return generation_.load(std::memory_order_acquire) != seen; }, kHelperPoll);
         lock.lock();
       }
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      wake_.wait(lock, [&] { return stop_ || generation_.load() != seen; });
       if (stop_) return;
-      seen = generation_;
+      seen = generation_.load();
       if (index >= active_) continue;
       const std::function<void()>* job = job_;
       lock.unlock();
@@ -140,8 +139,8 @@ class Helpers {
   const std::function<void()>* job_ = nullptr;
   std::int64_t active_ = 0;  // helpers taking part in this generation: those with index < active_
   std::atomic<std::int64_t> done_{0};  // helpers that have returned from this generation's job
-  std::uint64_t generation_ = 0;
-  std::atomic<std::uint64_t> published_{0};  // generation_, for helpers polling without the lock
+  // Written under the mutex; atomic so that a polling helper can read it without the lock.
+  std::atomic<std::uint64_t> generation_{0};
   bool stop_ = false;
 };
 
